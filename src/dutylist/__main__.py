@@ -1,0 +1,5 @@
+import sys
+
+from dutylist.cli import main
+
+sys.exit(main())

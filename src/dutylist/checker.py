@@ -1,0 +1,78 @@
+"""`dutylist check` as a library call: find catalogues, load them, run every check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from dutylist.checks import run_checks
+from dutylist.errors import UsageError
+from dutylist.findings import Finding
+from dutylist.load.build import Loaded, load_catalog
+from dutylist.load.files import CATALOG_FILES
+from dutylist.lookup import Lookup
+from dutylist.model import Catalog
+
+
+def find_catalogs(path: Path) -> list[Path]:
+    """The catalogue folders PATH stands for: itself, or each folder under its catalogs/."""
+    if not path.exists():
+        raise UsageError(f"{path} does not exist", "give a catalogue folder, e.g. catalogs/panlong")
+    if not path.is_dir():
+        raise UsageError(
+            f"{path} is a file; dutylist takes a catalogue folder",
+            f"try: {path.parent or '.'}",
+        )
+    if any((path / name).exists() for name in CATALOG_FILES):
+        return [path]
+    holder = path / "catalogs"
+    if holder.is_dir():
+        folders = sorted(p for p in holder.iterdir() if p.is_dir())
+        if folders:
+            return folders
+    raise UsageError(
+        f"{path} is not a catalogue folder (no catalog.yaml) and holds no catalogs/ folder",
+        "give a catalogue folder, e.g. catalogs/panlong",
+    )
+
+
+def check_folder(folder: Path) -> tuple[Loaded, list[Finding]]:
+    """Load one catalogue and return it with all findings, sorted by position."""
+    loaded = load_catalog(folder)
+    findings = [*loaded.findings, *run_checks(loaded)]
+    if loaded.catalog is not None:
+        findings = [_name_for_id_hint(f, loaded.catalog) for f in findings]
+    findings.sort(key=Finding.sort_key)
+    return loaded, findings
+
+
+def _name_for_id_hint(finding: Finding, catalog: Catalog) -> Finding:
+    """A bad id that is the name or alias of a unit or problem: say which id to write."""
+    if finding.message_key != "DL104" or "hint" in finding.args:
+        return finding
+    value = finding.args.get("value")
+    if not isinstance(value, str):
+        return finding
+    match = Lookup(catalog.units).find(value) or Lookup(catalog.problems).find(value)
+    if match is None:
+        return finding
+    hint = {
+        "en": f"'{value}' is the name of {match.id}: write its id, {match.id}",
+        "zh": f"“{value}”是 {match.id} 的名称：请写编号 {match.id}",
+    }
+    return replace(finding, args={**finding.args, "hint": hint})
+
+
+def select(
+    findings: Iterable[Finding], selected: Sequence[str], ignored: Sequence[str]
+) -> list[Finding]:
+    """Keep findings whose code starts with a selected prefix and with no ignored one."""
+    kept = []
+    for f in findings:
+        if selected and not any(f.code.startswith(s) or f.kind == s for s in selected):
+            continue
+        if any(f.code.startswith(i) or f.kind == i for i in ignored):
+            continue
+        kept.append(f)
+    return kept

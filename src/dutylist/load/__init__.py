@@ -1,0 +1,1 @@
+"""Reading catalogues: YAML with source positions, schema validation, the model."""

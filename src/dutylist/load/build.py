@@ -1,0 +1,431 @@
+"""Located documents → the frozen model, reporting duplicate ids on the way.
+
+Entries with schema problems are left out of the model, but their ids are kept in
+`Loaded.broken_ids` so that references to them do not cascade into more findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from dutylist.codes import finding
+from dutylist.findings import Finding, Location
+from dutylist.load.files import CATALOG_FILES, REQUIRED_FILES, ReadFile, display_path, read_file
+from dutylist.load.yamlread import LocList, LocMap
+from dutylist.model import (
+    Attribute,
+    Case,
+    Catalog,
+    Condition,
+    Document,
+    Duty,
+    Escalation,
+    Phase,
+    Problem,
+    ProgressNote,
+    Rule,
+    Task,
+    Unit,
+    Whistle,
+)
+
+DURATION_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
+YAML_SUFFIXES = (".yaml", ".yml")
+
+T = TypeVar("T")
+
+
+def duration_minutes(text: str) -> int:
+    """'30m' → 30, '2h' → 120, '7d' → 10080 (the schema has checked the form)."""
+    return int(text[:-1]) * DURATION_MINUTES[text[-1]]
+
+
+@dataclass
+class Loaded:
+    """What reading one catalogue folder gave: the model (if it could be built) and findings."""
+
+    folder: Path
+    catalog: Catalog | None
+    findings: list[Finding]
+    files: list[ReadFile]
+    broken_ids: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def fatal(self) -> bool:
+        return any(f.kind in ("yaml", "schema") for f in self.findings)
+
+
+def load_catalog(folder: Path) -> Loaded:
+    findings: list[Finding] = []
+    files = _read_catalog_files(folder, findings)
+    by_kind = {f.kind: f for f in files}
+    catalog_file = by_kind.get("catalog")
+    rules_folder, rule_files = _read_rules(folder, catalog_file, findings)
+    files.extend(rule_files)
+    for read in files:
+        findings.extend(read.findings)
+    loaded = Loaded(folder, None, findings, files)
+    if catalog_file is None or not _catalog_core_ok(catalog_file):
+        return loaded
+    builder = _ModelBuilder(loaded)
+    loaded.catalog = builder.build(catalog_file, by_kind, rule_files, rules_folder)
+    return loaded
+
+
+def _catalog_core_ok(catalog_file: ReadFile) -> bool:
+    """catalog.yaml can anchor a model: a mapping whose id, name and root are sound."""
+    if not isinstance(catalog_file.document, LocMap):
+        return False
+    return not any(
+        path == () or path[0] in ("id", "name", "root") for path in catalog_file.bad_paths
+    )
+
+
+def _read_catalog_files(folder: Path, findings: list[Finding]) -> list[ReadFile]:
+    files: list[ReadFile] = []
+    for name in REQUIRED_FILES:
+        if not (folder / name).exists():
+            findings.append(
+                finding("DL106", Location(display_path(folder / name)), args={"file": name})
+            )
+    for path in sorted(folder.iterdir()):
+        if path.name in CATALOG_FILES:
+            files.append(read_file(path, CATALOG_FILES[path.name]))
+        elif path.suffix in YAML_SUFFIXES:
+            findings.append(_unknown_file(path))
+    return files
+
+
+def _unknown_file(path: Path) -> Finding:
+    import difflib
+
+    allowed = sorted(CATALOG_FILES)
+    args: dict[str, Any] = {"file": path.name, "allowed": allowed}
+    close = difflib.get_close_matches(path.stem + ".yaml", allowed, n=1, cutoff=0.6)
+    if close:
+        args["hint"] = {"en": f"did you mean '{close[0]}'?", "zh": f"是不是要写“{close[0]}”？"}
+    return finding("DL107", Location(display_path(path)), args=args)
+
+
+def _read_rules(
+    folder: Path, catalog_file: ReadFile | None, findings: list[Finding]
+) -> tuple[Path | None, list[ReadFile]]:
+    document = catalog_file.document if catalog_file else None
+    if not isinstance(document, LocMap) or catalog_file is None:
+        return None, []
+    written = document.get("rules")
+    catalog_id = document.get("id")
+    if isinstance(written, str):
+        rules_folder = (folder / written).resolve()
+        location = catalog_file.loc(document.value_marks["rules"])
+    elif written is None and isinstance(catalog_id, str):
+        rules_folder = (folder / ".." / ".." / "rules" / catalog_id).resolve()
+        location = catalog_file.loc(document.mark)
+    else:
+        return None, []
+    if not rules_folder.is_dir():
+        findings.append(
+            finding("DL207", location, args={"folder": display_path(rules_folder)}, subjects=[])
+        )
+        return None, []
+    paths = sorted(p for p in rules_folder.iterdir() if p.suffix in YAML_SUFFIXES)
+    return rules_folder, [read_file(path, "rules") for path in paths]
+
+
+class _ModelBuilder:
+    def __init__(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        self.first_seen: dict[tuple[str, str], Location] = {}
+
+    # -- the whole catalogue ---------------------------------------------------------
+    def build(
+        self,
+        catalog_file: ReadFile,
+        by_kind: dict[str, ReadFile],
+        rule_files: list[ReadFile],
+        rules_folder: Path | None,
+    ) -> Catalog:
+        doc = catalog_file.document
+        sound = {key: doc.get(key) for key in doc if not catalog_file.item_is_bad(key)}
+        respond = (sound.get("defaults") or {}).get("respond_within")
+        problems_doc = self._doc(by_kind, "problems")
+        tasks_doc = self._doc(by_kind, "tasks")
+        return Catalog(
+            folder=self.loaded.folder,
+            id=doc["id"],
+            name=doc["name"],
+            root=doc["root"],
+            rules_folder=rules_folder,
+            default_respond_minutes=duration_minutes(respond) if respond else None,
+            key_tasks=sound.get("key_tasks"),
+            results_leads=dict(sound.get("results_leads") or {}),
+            units=self._by_id("unit", by_kind.get("units"), "units", self._unit),
+            attributes=self._attributes(by_kind.get("problems"), problems_doc),
+            problems=self._by_id("problem", by_kind.get("problems"), "problems", self._problem),
+            duties=tuple(self._by_id("duty", by_kind.get("duties"), "duties", self._duty).values()),
+            rules=tuple(self._rules(rule_files)),
+            whistles=self._by_id("whistle", by_kind.get("whistles"), "whistles", self._whistle),
+            phases=self._by_id("phase", by_kind.get("tasks"), "phases", self._phase)
+            if tasks_doc is not None
+            else {},
+            tasks=tuple(self._by_id("task", by_kind.get("tasks"), "tasks", self._task).values()),
+            cases=tuple(self._cases(by_kind.get("cases"))),
+            spots=_spots(catalog_file, doc),
+        )
+
+    @staticmethod
+    def _doc(by_kind: dict[str, ReadFile], kind: str) -> Any:
+        read = by_kind.get(kind)
+        return read.document if read is not None else None
+
+    # -- lists of entries with ids ----------------------------------------------------
+    def _entries(self, file: ReadFile | None, key: str) -> Iterator[tuple[ReadFile, int, LocMap]]:
+        if file is None or not isinstance(file.document, LocMap):
+            return
+        items = file.document.get(key)
+        if not isinstance(items, LocList):
+            return
+        for index, entry in enumerate(items):
+            if not isinstance(entry, LocMap):
+                continue
+            if file.item_is_bad(key, index):
+                entry_id = entry.get("id")
+                if isinstance(entry_id, str):
+                    self.loaded.broken_ids.setdefault(key, set()).add(entry_id)
+                continue
+            yield file, index, entry
+
+    def _by_id(
+        self,
+        what: str,
+        file: ReadFile | None,
+        key: str,
+        make: Callable[[ReadFile, LocMap], T],
+    ) -> dict[str, T]:
+        table: dict[str, T] = {}
+        for read, _, entry in self._entries(file, key):
+            item_id = entry["id"]
+            location = read.loc(entry.value_marks["id"])
+            if self._is_duplicate(what, item_id, location):
+                continue
+            table[item_id] = make(read, entry)
+        return table
+
+    def _is_duplicate(self, what: str, item_id: str, location: Location) -> bool:
+        first = self.first_seen.get((what, item_id))
+        if first is None:
+            self.first_seen[(what, item_id)] = location
+            return False
+        self.loaded.findings.append(
+            finding(
+                "DL202",
+                location,
+                args={"what": what, "id": item_id, "first": str(first)},
+                subjects=[item_id],
+            )
+        )
+        return True
+
+    # -- one entry of each kind -----------------------------------------------------
+    def _unit(self, file: ReadFile, e: LocMap) -> Unit:
+        return Unit(
+            loc=_loc(file, e),
+            spots=_spots(file, e),
+            id=e["id"],
+            name=e["name"],
+            kind=e["kind"],
+            parent=e.get("parent"),
+            powers=tuple(e.get("powers") or ()),
+            aliases=tuple(e.get("aliases") or ()),
+        )
+
+    def _attributes(self, file: ReadFile | None, doc: Any) -> dict[str, Attribute]:
+        if file is None or not isinstance(doc, LocMap):
+            return {}
+        declared = doc.get("attributes")
+        if not isinstance(declared, LocMap):
+            return {}
+        table: dict[str, Attribute] = {}
+        for name, spec in declared.items():
+            if file.item_is_bad("attributes", name):
+                self.loaded.broken_ids.setdefault("attributes", set()).add(name)
+                continue
+            table[name] = Attribute(
+                loc=file.loc(declared.key_marks[name]),
+                spots=_spots(file, spec),
+                id=name,
+                type=spec.get("type", "enum"),
+                values=tuple(spec.get("values") or ()),
+                name=spec.get("name", name),
+            )
+        return table
+
+    def _problem(self, file: ReadFile, e: LocMap) -> Problem:
+        return Problem(
+            loc=_loc(file, e),
+            spots=_spots(file, e),
+            id=e["id"],
+            name=e["name"],
+            aliases=tuple(e.get("aliases") or ()),
+            category=e.get("category"),
+            attributes=tuple(e.get("attributes") or ()),
+        )
+
+    def _duty(self, file: ReadFile, e: LocMap) -> Duty:
+        return Duty(
+            loc=_loc(file, e),
+            spots=_spots(file, e),
+            id=e["id"],
+            problem=e["problem"],
+            when=_conditions(file, e.get("when")),
+            lead=e["lead"],
+            support=tuple(e.get("support") or ()),
+            needs=tuple(e.get("needs") or ()),
+            basis=e.get("basis"),
+        )
+
+    def _rules(self, files: list[ReadFile]) -> Iterator[Rule]:
+        for file in files:
+            yield from self._by_id("rule", file, "rules", self._rule).values()
+
+    def _rule(self, file: ReadFile, e: LocMap) -> Rule:
+        respond = e.get("respond_within")
+        escalate = e.get("escalate")
+        return Rule(
+            loc=_loc(file, e),
+            spots=_spots(file, e),
+            id=e["id"],
+            name=e.get("name"),
+            when=_conditions(file, e.get("when")),
+            whistle=e.get("whistle"),
+            respond_within_minutes=duration_minutes(respond) if respond else None,
+            escalate=None if escalate is None else tuple(_escalations(file, escalate)),
+            also_report=tuple(e.get("also_report") or ()),
+        )
+
+    def _whistle(self, file: ReadFile, e: LocMap) -> Whistle:
+        return Whistle(
+            loc=_loc(file, e),
+            spots=_spots(file, e),
+            id=e["id"],
+            name=e["name"],
+            blower=e["blower"],
+            reporters=tuple(e["reporters"]),
+            purpose=e.get("purpose"),
+            example=e.get("example"),
+        )
+
+    def _phase(self, file: ReadFile, e: LocMap) -> Phase:
+        return Phase(
+            loc=_loc(file, e),
+            spots=_spots(file, e),
+            id=e["id"],
+            name=e["name"],
+            start=_date(e.get("start")),
+            end=_date(e.get("end")),
+        )
+
+    def _task(self, file: ReadFile, e: LocMap) -> Task:
+        return Task(
+            loc=_loc(file, e),
+            spots=_spots(file, e),
+            id=e["id"],
+            name=e["name"],
+            aim=e.get("aim"),
+            lead=e["lead"],
+            support=tuple(e.get("support") or ()),
+            phase=e["phase"],
+            due=_date(e.get("due")),
+            results=tuple(e.get("results") or ()),
+            status=e["status"],
+            done_on=_date(e.get("done_on")),
+            documents=tuple(
+                Document(d["title"], d.get("number"), _date(d.get("date")))
+                for d in e.get("documents") or ()
+            ),
+            progress=tuple(
+                ProgressNote(_date(p.get("date")), p["note"]) for p in e.get("progress") or ()
+            ),
+        )
+
+    def _cases(self, file: ReadFile | None) -> Iterator[Case]:
+        for read, _, e in self._entries(file, "cases"):
+            yield Case(
+                loc=_loc(read, e),
+                spots=_spots(read, e),
+                name=e["name"],
+                problem=e["problem"],
+                place=e.get("at"),
+                with_=dict(e.get("with") or {}),
+                expect={k: _plain(v) for k, v in e["expect"].items()},
+            )
+
+
+def _loc(file: ReadFile, entry: LocMap) -> Location:
+    return file.loc(entry.mark)
+
+
+def _spots(file: ReadFile, entry: LocMap) -> dict[str, Location]:
+    """Where each field's value is; list items as `key[i]`, `when` keys as `when.key`."""
+    spots: dict[str, Location] = {}
+    for key, value in entry.items():
+        spots[key] = file.loc(entry.value_marks[key])
+        if isinstance(value, LocList):
+            for index, mark in enumerate(value.item_marks):
+                spots[f"{key}[{index}]"] = file.loc(mark)
+        elif isinstance(value, LocMap):
+            for inner in value:
+                spots[f"{key}.{inner}"] = file.loc(value.key_marks[inner])
+    return spots
+
+
+def _conditions(file: ReadFile, when: Any) -> tuple[Condition, ...]:
+    if not isinstance(when, LocMap):
+        return ()
+    return tuple(_condition(file, when, key) for key in when)
+
+
+def _condition(file: ReadFile, when: LocMap, key: str) -> Condition:
+    value = when[key]
+    location = file.loc(when.key_marks[key])
+    if isinstance(value, LocMap):
+        bounds = {k: float(v) for k, v in value.items() if k != "not"}
+        excluded = value.get("not")
+        excludes = None
+        value_locs: tuple[Location, ...] = (file.loc(when.value_marks[key]),)
+        if excluded is not None:
+            excludes = tuple(excluded) if isinstance(excluded, LocList) else (excluded,)
+            value_locs = _item_locs(file, excluded, value.value_marks["not"])
+        return Condition(key, None, excludes, bounds or None, location, value_locs)
+    if isinstance(value, LocList):
+        return Condition(key, tuple(value), None, None, location, _item_locs(file, value, None))
+    return Condition(key, (value,), None, None, location, (file.loc(when.value_marks[key]),))
+
+
+def _item_locs(file: ReadFile, value: Any, mark: tuple[int, int] | None) -> tuple[Location, ...]:
+    if isinstance(value, LocList):
+        return tuple(file.loc(m) for m in value.item_marks)
+    return (file.loc(mark),) if mark else ()
+
+
+def _escalations(file: ReadFile, steps: LocList) -> Iterator[Escalation]:
+    for step in steps:
+        yield Escalation(
+            duration_minutes(step["after"]), step["to"], file.loc(step.value_marks["to"])
+        )
+
+
+def _date(text: Any) -> dt.date | None:
+    return dt.date.fromisoformat(text) if isinstance(text, str) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,107 @@
+"""Which files make a catalogue, and reading each into a located document."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dutylist.codes import finding
+from dutylist.findings import Finding, Location
+from dutylist.load.schema import SchemaProblem, validate
+from dutylist.load.text import read_text
+from dutylist.load.yamlread import YamlProblem, YamlRefused, parse_document
+
+CATALOG_FILES = {
+    "catalog.yaml": "catalog",
+    "units.yaml": "units",
+    "problems.yaml": "problems",
+    "duties.yaml": "duties",
+    "whistles.yaml": "whistles",
+    "tasks.yaml": "tasks",
+    "cases.yaml": "cases",
+}
+REQUIRED_FILES = ("catalog.yaml", "units.yaml")
+TOP_KEY = {
+    "catalog": "id",
+    "units": "units",
+    "problems": "problems",
+    "duties": "duties",
+    "whistles": "whistles",
+    "tasks": "tasks",
+    "cases": "cases",
+    "rules": "rules",
+}
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would write it: relative to the current folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+@dataclass
+class ReadFile:
+    """One catalogue file: its document (None when unreadable) and what was wrong."""
+
+    path: Path
+    kind: str
+    document: Any = None
+    findings: list[Finding] = field(default_factory=list)
+    bad_paths: set[tuple[Any, ...]] = field(default_factory=set)
+
+    @property
+    def shown(self) -> str:
+        return display_path(self.path)
+
+    def loc(self, mark: tuple[int, int]) -> Location:
+        return Location(self.shown, mark[0], mark[1])
+
+    def item_is_bad(self, *path: Any) -> bool:
+        """True when a schema problem lies at or inside the item at `path`."""
+        n = len(path)
+        return any(p[:n] == path for p in self.bad_paths)
+
+
+def read_file(path: Path, kind: str) -> ReadFile:
+    result = ReadFile(path, kind)
+    try:
+        document = parse_document(read_text(path))
+    except YamlRefused as refused:
+        result.findings.append(_from_yaml_problem(result, refused.problem))
+        return result
+    if document is None:
+        result.findings.append(finding("DL105", result.loc((1, 1)), args={"key": TOP_KEY[kind]}))
+        return result
+    result.document = document
+    for problem in validate(kind, document):
+        result.findings.append(_from_schema_problem(result, problem))
+        result.bad_paths.add(problem.path)
+    return result
+
+
+def _from_yaml_problem(file: ReadFile, problem: YamlProblem) -> Finding:
+    return finding(problem.code, file.loc(problem.mark), problem.message_key, problem.args)
+
+
+def _from_schema_problem(file: ReadFile, problem: SchemaProblem) -> Finding:
+    subjects = _owner_id(file.document, problem.path)
+    return finding(
+        problem.code, file.loc(problem.mark), problem.message_key, problem.args, subjects
+    )
+
+
+def _owner_id(document: Any, path: tuple[Any, ...]) -> tuple[str, ...]:
+    """The id of the list entry the problem lies in, when it has one."""
+    if len(path) < 2 or not isinstance(document, dict):
+        return ()
+    items = document.get(path[0])
+    if not isinstance(items, list) or not isinstance(path[1], int) or path[1] >= len(items):
+        return ()
+    entry = items[path[1]]
+    owner = entry.get("id") if isinstance(entry, dict) else None
+    return (owner,) if isinstance(owner, str) else ()

@@ -1,0 +1,188 @@
+"""JSON Schema validation of each catalogue file, errors mapped to file positions.
+
+The schemas (draft 2020-12) ship in `dutylist/schemas/dutylist.schema.json`, one
+`$defs/<kind>-file` per file kind; `dutylist schema KIND` prints a standalone copy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+
+from dutylist.load.yamlread import LocList, LocMap, Mark, key_mark, value_mark
+
+FILE_KINDS = ("catalog", "units", "problems", "duties", "whistles", "tasks", "cases", "rules")
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    code: str
+    mark: Mark
+    message_key: str
+    args: dict[str, Any]
+    path: tuple[str | int, ...]
+
+
+@cache
+def bundled_schema() -> dict[str, Any]:
+    text = resources.files("dutylist").joinpath("schemas/dutylist.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def standalone_schema(kind: str) -> dict[str, Any]:
+    """A schema for one file kind, usable on its own by editors."""
+    bundle = bundled_schema()
+    return {
+        "$schema": bundle["$schema"],
+        "$id": f"https://dutylist.invalid/schemas/{kind}.schema.json",
+        "title": f"dutylist {kind} file",
+        "$ref": f"#/$defs/{kind}-file",
+        "$defs": bundle["$defs"],
+    }
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(standalone_schema(kind), format_checker=FormatChecker(["date"]))
+
+
+def validate(kind: str, document: Any) -> list[SchemaProblem]:
+    """All schema problems of one parsed file, each at its key or value."""
+    problems: list[SchemaProblem] = []
+    for error in _validator(kind).iter_errors(document):
+        problems.extend(_explain(error, document))
+    problems.sort(key=lambda p: p.mark)
+    return problems
+
+
+def _explain(error: ValidationError, document: Any) -> Iterator[SchemaProblem]:
+    error = _deepest(error)
+    path = tuple(error.absolute_path)
+    mark = _mark_of(document, path)
+    expect = _expectation(error)
+    found = _describe(error.instance)
+    validator = error.validator
+    if validator == "additionalProperties":
+        yield from _unknown_keys(error, document, path)
+    elif validator == "required":
+        missing = _missing_key(error)
+        yield SchemaProblem("DL103", mark, "DL103", {"key": missing}, path)
+    elif validator == "type":
+        if error.instance is None:
+            yield SchemaProblem("DL101", mark, "DL101.null", {"expect": expect}, path)
+        else:
+            yield SchemaProblem("DL101", mark, "DL101", {"found": found, "expect": expect}, path)
+    elif validator == "enum":
+        yield _enum_problem(error, mark, path)
+    elif validator in ("minProperties", "minItems", "minLength"):
+        yield SchemaProblem("DL101", mark, "DL101.empty", {"expect": expect}, path)
+    elif validator == "propertyNames":
+        bad = error.instance if isinstance(error.instance, str) else found
+        yield SchemaProblem("DL104", mark, "DL104.key", {"value": bad, "expect": expect}, path)
+    elif validator == "oneOf" and isinstance(error.instance, dict):
+        yield SchemaProblem("DL101", mark, "DL101.shape", {"expect": expect}, path)
+    else:
+        yield SchemaProblem("DL104", mark, "DL104", {"value": found, "expect": expect}, path)
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf, the branch error that best explains the mistake.
+
+    When the value has the type a branch wants, that branch's own errors are the
+    useful ones (a typo inside a range), not 'is not valid under any of the schemas'.
+    """
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        same_type = [e for e in error.context if e.validator != "type" and e.validator != "oneOf"]
+        typed = [e for e in same_type if e.validator not in ("not", "required")]
+        if not typed:
+            return error
+        error = best_match(typed)
+    return error
+
+
+def _unknown_keys(
+    error: ValidationError, document: Any, path: tuple[Any, ...]
+) -> Iterator[SchemaProblem]:
+    allowed = sorted(error.schema.get("properties", {}))
+    container = _node_at(document, path)
+    extras = [k for k in error.instance if k not in allowed]
+    for key in extras:
+        mark = key_mark(container, key) or _mark_of(document, path)
+        args: dict[str, Any] = {"key": key, "allowed": allowed}
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        if close:
+            args["hint"] = {"en": f"did you mean '{close[0]}'?", "zh": f"是不是要写“{close[0]}”？"}
+        yield SchemaProblem("DL102", mark, "DL102", args, (*path, key))
+
+
+def _enum_problem(error: ValidationError, mark: Mark, path: tuple[Any, ...]) -> SchemaProblem:
+    options = [str(v) for v in error.validator_value]
+    args: dict[str, Any] = {"value": _describe(error.instance), "allowed": options}
+    if isinstance(error.instance, str):
+        close = difflib.get_close_matches(error.instance, options, n=1, cutoff=0.5)
+        if close:
+            args["hint"] = {"en": f"did you mean '{close[0]}'?", "zh": f"是不是要写“{close[0]}”？"}
+    return SchemaProblem("DL104", mark, "DL104.enum", args, path)
+
+
+def _missing_key(error: ValidationError) -> str:
+    for key in error.validator_value:
+        if isinstance(error.instance, dict) and key not in error.instance:
+            return str(key)
+    return str(error.validator_value[0])
+
+
+def _expectation(error: ValidationError) -> dict[str, str] | str:
+    expect = error.schema.get("x-expect") if isinstance(error.schema, dict) else None
+    if expect:
+        return dict(expect)
+    wanted = error.schema.get("type") if isinstance(error.schema, dict) else None
+    if wanted is None and isinstance(error.schema, dict) and "$ref" in error.schema:
+        wanted = error.schema["$ref"].rsplit("/", 1)[-1]
+    names = {
+        "object": {"en": "a mapping (key: value)", "zh": "映射（键: 值）"},
+        "array": {"en": "a list", "zh": "列表"},
+        "string": {"en": "text", "zh": "文字"},
+        "number": {"en": "a number", "zh": "数字"},
+        "integer": {"en": "a whole number", "zh": "整数"},
+        "boolean": {"en": "true or false", "zh": "true 或 false"},
+    }
+    if isinstance(wanted, str) and wanted in names:
+        return names[wanted]
+    return {"en": "a valid value", "zh": "合法的取值"}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, LocMap)):
+        return "{…}"
+    if isinstance(value, (list, LocList)):
+        return "[…]"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _node_at(document: Any, path: tuple[Any, ...]) -> Any:
+    node = document
+    for step in path:
+        node = node[step]
+    return node
+
+
+def _mark_of(document: Any, path: tuple[Any, ...]) -> Mark:
+    if not path:
+        return getattr(document, "mark", (1, 1))
+    parent = _node_at(document, path[:-1])
+    return value_mark(parent, path[-1]) or getattr(parent, "mark", (1, 1))

@@ -1,0 +1,161 @@
+"""Message templates: key → (English, Chinese).
+
+A key is a finding code, or a code and a variant (`DL101.null`). Arguments named
+`what`/`kind` are translated by `i18n.TERMS`; an argument `hint` is appended.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # yaml: the file cannot be read as YAML
+    "DL001": ("YAML syntax error: {problem}", "YAML 语法错误：{problem}"),
+    "DL001.tab": (
+        "a tab is used for indentation; YAML allows spaces only ({problem})",
+        "缩进里有制表符（Tab）；YAML 只允许用空格缩进（{problem}）",
+    ),
+    "DL001.char": (
+        "a character YAML does not allow here (a NUL byte or another control character): {problem}",
+        "文件里有 YAML 不允许的字符（NUL 字节或其他控制字符）：{problem}",
+    ),
+    "DL001.complex_key": (
+        "a key must be plain text, not a list or a mapping",
+        "键必须是普通文字，不能是列表或映射",
+    ),
+    "DL001.merge": (
+        "'<<' must merge a mapping or a list of mappings",
+        "“<<” 只能合并映射或映射的列表",
+    ),
+    "DL001.alias": (
+        "alias *{anchor} names no anchor (&{anchor}) defined before it",
+        "别名 *{anchor} 之前没有定义对应的锚点 &{anchor}",
+    ),
+    "DL002": (
+        "the file is not UTF-8: byte {byte} cannot be read; save the file as UTF-8",
+        "文件不是 UTF-8 编码：字节 {byte} 无法读取；请把文件另存为 UTF-8",
+    ),
+    "DL002.gbk": (
+        "the file is not UTF-8; it looks like GBK/GB18030, as Windows editors save it. "
+        "Save it as UTF-8 (Notepad: Save as → Encoding: UTF-8; "
+        "or: iconv -f GB18030 -t UTF-8 old.yaml > new.yaml)",
+        "文件不是 UTF-8 编码，看起来是 GBK/GB18030（Windows 编辑器常这样保存）。"
+        "请另存为 UTF-8（记事本：另存为 → 编码选 UTF-8；或 iconv -f GB18030 -t UTF-8 原文件 > 新文件）",
+    ),
+    "DL002.utf16": (
+        "the file is UTF-16; save it as UTF-8 (Notepad: Save as → Encoding: UTF-8)",
+        "文件是 UTF-16 编码；请另存为 UTF-8（记事本：另存为 → 编码选 UTF-8）",
+    ),
+    "DL003": (
+        "key '{key}' appears twice in this mapping (first on line {first_line}); a YAML "
+        "reader would silently keep only the last one: merge the two or rename one",
+        "同一映射里键“{key}”出现了两次（第一次在第 {first_line} 行）；一般的 YAML 读取器会悄悄只保留后一个："
+        "请合并或改名",
+    ),
+    "DL004": (
+        "too many aliases: expanding them would make the document more than {factor} times "
+        "its size (an 'alias bomb'); write the entries out instead",
+        "别名过多：展开后文档将超过原大小的 {factor} 倍（“别名炸弹”）；请直接写出各条目",
+    ),
+    "DL005": (
+        "YAML tag {tag} is not allowed: catalogue files hold plain data only",
+        "不允许使用 YAML 标签 {tag}：目录文件只能包含普通数据",
+    ),
+    "DL005.value": ("'{value}' cannot be read as {tag}", "“{value}” 不能按 {tag} 读取"),
+    "DL006": (
+        "nested deeper than {limit} levels; catalogue entries need only a few",
+        "嵌套超过 {limit} 层；目录条目只需要几层",
+    ),
+    "DL007": ("cannot read the file: {reason}", "无法读取文件：{reason}"),
+    "DL007.directory": (
+        "a folder where a file is expected",
+        "这里应该是文件，却是一个文件夹",
+    ),
+    "DL007.too_large": (
+        "the file is {mb} MB; dutylist reads files of up to {limit} MB: split it",
+        "文件有 {mb} MB；dutylist 最多读取 {limit} MB 的文件：请拆分",
+    ),
+    "DL007.outside": (
+        "a symbolic link to {target}, outside the catalogue folder: not followed",
+        "这是指向目录文件夹之外（{target}）的符号链接：不予读取",
+    ),
+    "DL008": (
+        "more than one YAML document ('---') in one file: keep one document per file",
+        "一个文件里有多个 YAML 文档（“---”）：每个文件只能有一个文档",
+    ),
+    # schema: the shape of the data
+    "DL101": ("expected {expect}, found '{found}'", "这里应为{expect}，实际是“{found}”"),
+    "DL101.null": ("empty value: expected {expect}", "值为空：应为{expect}"),
+    "DL101.empty": ("empty: expected {expect}", "内容为空：应为{expect}"),
+    "DL101.shape": ("this mapping is not {expect}", "这个映射不是{expect}"),
+    "DL102": (
+        "unknown key '{key}'; allowed here: {allowed}",
+        "未知的键“{key}”；这里允许的键：{allowed}",
+    ),
+    "DL103": ("missing required key '{key}'", "缺少必填的键“{key}”"),
+    "DL104": ("'{value}' is not {expect}", "“{value}” 不是{expect}"),
+    "DL104.key": (
+        "'{value}' is not allowed as a key here: expected {expect}",
+        "“{value}” 不能作为这里的键：应为{expect}",
+    ),
+    "DL104.enum": ("'{value}' is not one of: {allowed}", "“{value}” 不在可选值中：{allowed}"),
+    "DL105": (
+        "the file is empty: it must hold a mapping with the top-level key '{key}'",
+        "文件为空：应包含顶层键“{key}”的映射",
+    ),
+    "DL106": (
+        "missing {file}: every catalogue folder needs one",
+        "缺少 {file}：每个目录文件夹都必须有",
+    ),
+    "DL107": (
+        "unknown file '{file}' in a catalogue folder; catalogue files are: {allowed}",
+        "目录文件夹里有未知文件“{file}”；目录文件只能是：{allowed}",
+    ),
+    "DL108": (
+        "attribute '{attribute}' takes {expect}; '{value}' is not",
+        "属性“{attribute}”应为{expect}；“{value}” 不是",
+    ),
+    "DL108.range": (
+        "attribute '{attribute}' is not a number: a range ({bound}) cannot apply to it",
+        "属性“{attribute}”不是数字：不能使用范围条件（{bound}）",
+    ),
+    # reference: ids that do not resolve, duplicates, values outside the declared set
+    "DL201": ("unknown {what} '{id}'", "未定义的{what}“{id}”"),
+    "DL202": (
+        "duplicate {what} id '{id}' (first defined at {first})",
+        "{what}编号“{id}”重复（首次定义于 {first}）",
+    ),
+    "DL203": (
+        "'{value}' is not a value of attribute '{attribute}'; allowed: {allowed}",
+        "“{value}” 不是属性“{attribute}”的取值；可选值：{allowed}",
+    ),
+    "DL204": (
+        "duty {duty} names attribute '{attribute}', which problem '{problem}' does not "
+        "declare (it declares: {declared})",
+        "职责 {duty} 使用了属性“{attribute}”，但问题类型“{problem}”没有声明它（已声明：{declared}）",
+    ),
+    "DL205": (
+        "'{id}' is a {kind}, not a place: `at` names districts, streets and communities only",
+        "“{id}” 是{kind}，不是属地：`at` 只能写区、街道或社区",
+    ),
+    "DL206": (
+        "blower '{blower}' is neither a unit kind ({kinds}) nor a unit id",
+        "吹哨方“{blower}”既不是单位类型（{kinds}），也不是单位编号",
+    ),
+    "DL207": (
+        "the rules folder '{folder}' does not exist",
+        "派单规则文件夹“{folder}”不存在",
+    ),
+    "DL208": (
+        "the catalogue's root '{id}' is a {kind}; the root is the top territorial unit "
+        "(a district)",
+        "目录的根“{id}”是{kind}；根应是最高一级的属地单位（区）",
+    ),
+    "DL209": (
+        "'{id}' is a {kind}; {field} names a unit kind, a {expected_kind} here",
+        "“{id}” 是{kind}；{field} 此处应为{expected_kind}",
+    ),
+    # cycle
+    "DL401": (
+        "the unit hierarchy loops: {path}",
+        "单位隶属关系形成了环：{path}",
+    ),
+}

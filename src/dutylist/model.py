@@ -1,0 +1,197 @@
+"""The domain, as frozen values: units, problems, duties, rules, whistles, tasks, cases.
+
+Every item keeps the location of its entry and of each of its fields (`spots`), so a
+finding about one field points at that field's value in the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dutylist.findings import Location
+
+PLACE_KINDS = frozenset({"district", "street", "community"})
+UNIT_KINDS = (
+    "district",
+    "street",
+    "community",
+    "department",
+    "public-unit",
+    "alliance",
+    "party-members",
+    "leadership",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Base of every catalogue item: where it is, and where each of its fields is."""
+
+    loc: Location
+    spots: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    def at(self, spot: str) -> Location:
+        """The location of a field (`lead`, `support[1]`, `when.stage`), else the item's."""
+        return self.spots.get(spot, self.loc)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit(Located):
+    id: str = ""
+    name: str = ""
+    kind: str = ""
+    parent: str | None = None
+    powers: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_place(self) -> bool:
+        return self.kind in PLACE_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute(Located):
+    id: str = ""
+    type: str = "enum"  # enum | number | boolean
+    values: tuple[str, ...] = ()
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem(Located):
+    id: str = ""
+    name: str = ""
+    aliases: tuple[str, ...] = ()
+    category: str | None = None
+    attributes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One entry of a `when`, as written; `dutylist.conditions` gives it meaning."""
+
+    attribute: str  # an attribute id, or `at`, `problem`, `category`
+    equals: tuple[Any, ...] | None = None
+    excludes: tuple[Any, ...] | None = None
+    bounds: Mapping[str, float] | None = None  # gt, gte, lt, lte
+    loc: Location = field(default=Location(""), compare=False)
+    value_locs: tuple[Location, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Duty(Located):
+    id: str = ""
+    problem: str = ""
+    when: tuple[Condition, ...] = ()
+    lead: str = ""
+    support: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    basis: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    after_minutes: int
+    to: str
+    loc: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule(Located):
+    id: str = ""
+    name: str | None = None
+    when: tuple[Condition, ...] = ()
+    whistle: str | None = None
+    respond_within_minutes: int | None = None
+    escalate: tuple[Escalation, ...] | None = None
+    also_report: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Whistle(Located):
+    id: str = ""
+    name: str = ""
+    blower: str = ""  # a unit kind, or a unit id for a fixed blower
+    reporters: tuple[str, ...] = ()
+    purpose: str | None = None
+    example: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Phase(Located):
+    id: str = ""
+    name: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str
+    number: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressNote:
+    date: dt.date | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Task(Located):
+    id: str = ""
+    name: str = ""
+    aim: str | None = None
+    lead: str = ""
+    support: tuple[str, ...] = ()
+    phase: str = ""
+    due: dt.date | None = None
+    results: tuple[str, ...] = ()
+    status: str = "not-started"
+    done_on: dt.date | None = None
+    documents: tuple[Document, ...] = ()
+    progress: tuple[ProgressNote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Case(Located):
+    name: str = ""
+    problem: str = ""
+    place: str | None = None
+    with_: Mapping[str, Any] = field(default_factory=dict)
+    expect: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One jurisdiction's catalogue and its dispatch rules, as loaded."""
+
+    folder: Path
+    id: str
+    name: str
+    root: str
+    rules_folder: Path | None
+    default_respond_minutes: int | None
+    key_tasks: int | None
+    results_leads: Mapping[str, str]
+    units: Mapping[str, Unit]
+    attributes: Mapping[str, Attribute]
+    problems: Mapping[str, Problem]
+    duties: tuple[Duty, ...]
+    rules: tuple[Rule, ...]
+    whistles: Mapping[str, Whistle]
+    phases: Mapping[str, Phase]
+    tasks: tuple[Task, ...]
+    cases: tuple[Case, ...]
+    spots: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    def at(self, spot: str) -> Location:
+        return self.spots.get(spot, Location(str(self.folder / "catalog.yaml"), 1, 1))
+
+    def places(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.is_place]

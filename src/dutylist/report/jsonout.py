@@ -1,0 +1,33 @@
+"""The JSON report of PRODUCT.md: findings and a summary of errors and warnings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from dutylist.findings import Finding, Severity
+from dutylist.i18n import Lang
+
+
+def finding_dict(finding: Finding, lang: Lang) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "kind": finding.kind,
+        "severity": finding.severity.value,
+        "message": finding.message(lang),
+        "file": finding.location.file,
+        "line": finding.location.line,
+        "column": finding.location.column,
+        "subjects": list(finding.subjects),
+        "witness": finding.witness,
+    }
+
+
+def render(findings: Sequence[Finding], lang: Lang) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    report = {
+        "findings": [finding_dict(f, lang) for f in findings],
+        "summary": {"errors": errors, "warnings": len(findings) - errors},
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
