@@ -149,10 +149,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(a district)",
         "目录的根“{id}”是{kind}；根应是最高一级的属地单位（区）",
     ),
-    "DL209": (
-        "'{id}' is a {kind}; {field} names a unit kind, a {expected_kind} here",
-        "“{id}” 是{kind}；{field} 此处应为{expected_kind}",
-    ),
     # cycle
     "DL401": (
         "the unit hierarchy loops: {path}",

@@ -71,16 +71,15 @@ def _explain(error: ValidationError, document: Any) -> Iterator[SchemaProblem]:
     expect = _expectation(error)
     found = _describe(error.instance)
     validator = error.validator
-    if validator == "additionalProperties":
+    if error.instance is None and validator != "required":
+        yield SchemaProblem("DL101", mark, "DL101.null", {"expect": expect}, path)
+    elif validator == "additionalProperties":
         yield from _unknown_keys(error, document, path)
     elif validator == "required":
         missing = _missing_key(error)
         yield SchemaProblem("DL103", mark, "DL103", {"key": missing}, path)
     elif validator == "type":
-        if error.instance is None:
-            yield SchemaProblem("DL101", mark, "DL101.null", {"expect": expect}, path)
-        else:
-            yield SchemaProblem("DL101", mark, "DL101", {"found": found, "expect": expect}, path)
+        yield SchemaProblem("DL101", mark, "DL101", {"found": found, "expect": expect}, path)
     elif validator == "enum":
         yield _enum_problem(error, mark, path)
     elif validator in ("minProperties", "minItems", "minLength"):
@@ -97,16 +96,22 @@ def _explain(error: ValidationError, document: Any) -> Iterator[SchemaProblem]:
 def _deepest(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf, the branch error that best explains the mistake.
 
-    When the value has the type a branch wants, that branch's own errors are the
-    useful ones (a typo inside a range), not 'is not valid under any of the schemas'.
+    An error inside the value (a typo in a range's key, text where a bound's number is
+    due) says more than 'is not valid under any of the given schemas'.
     """
     while error.validator in ("oneOf", "anyOf") and error.context:
-        same_type = [e for e in error.context if e.validator != "type" and e.validator != "oneOf"]
-        typed = [e for e in same_type if e.validator not in ("not", "required")]
-        if not typed:
+        inside = [e for e in error.context if e.path]
+        if inside:
+            error = best_match(inside)
+            continue
+        pointed = [e for e in error.context if e.validator not in _VAGUE]
+        if not pointed:
             return error
-        error = best_match(typed)
+        error = best_match(pointed)
     return error
+
+
+_VAGUE = ("type", "oneOf", "anyOf", "not", "required")
 
 
 def _unknown_keys(

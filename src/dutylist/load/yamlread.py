@@ -328,8 +328,18 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     mark = error.problem_mark or error.context_mark
     position = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or str(error)
-    key = "DL001.tab" if "'\\t'" in problem or "tab" in problem else "DL001"
+    if "nesting depth" in problem:  # libyaml's own limit, deeper than ours in block style
+        return YamlProblem("DL006", position, "DL006", {"limit": MAX_DEPTH})
+    key = "DL001.tab" if _char_at(text, position) == "\t" or "'\\t'" in problem else "DL001"
     return YamlProblem("DL001", position, key, {"problem": problem})
+
+
+def _char_at(text: str, position: Mark) -> str:
+    lines = text.split("\n", position[0])
+    if position[0] > len(lines):
+        return ""
+    line = lines[position[0] - 1]
+    return line[position[1] - 1] if 0 < position[1] <= len(line) else ""
 
 
 def _reader_problem(error: yaml.YAMLError, text: str) -> YamlProblem:
@@ -338,5 +348,10 @@ def _reader_problem(error: yaml.YAMLError, text: str) -> YamlProblem:
         before = text[:position]
         line = before.count("\n") + 1
         column = position - (before.rfind("\n") + 1) + 1
-        return YamlProblem("DL001", (line, column), "DL001.char", {"problem": str(error)})
+        reason = getattr(error, "reason", "") or str(error)
+        character = getattr(error, "character", None)
+        if isinstance(character, str) and character:
+            character = ord(character[0])
+        shown = f"#x{character:04x}" if isinstance(character, int) else "?"
+        return YamlProblem("DL001", (line, column), "DL001.char", {"problem": f"{shown}: {reason}"})
     return YamlProblem("DL001", (1, 1), "DL001", {"problem": str(error)})
