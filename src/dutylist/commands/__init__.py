@@ -1,0 +1,1 @@
+"""One module per subcommand: each adds its parser and runs it, returning an exit code."""

@@ -1,0 +1,88 @@
+"""`dutylist check [PATH...]`: validate catalogues and rules; report findings."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from dutylist.checker import check_folder, find_catalogs, select
+from dutylist.commands.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    add_common,
+    add_subcommand,
+    emit,
+    lang_of,
+)
+from dutylist.findings import Finding, Severity
+from dutylist.report import RENDERERS
+
+EXAMPLES = """\
+examples:
+  dutylist check catalogs/panlong                 check one catalogue and its rules
+  dutylist check .                                every catalogue under ./catalogs/
+  dutylist check catalogs/panlong --format json   machine-readable findings
+  dutylist check --format sarif --output dutylist.sarif   for code-scanning dashboards
+  dutylist check --select DL2 --ignore DL203      only reference findings, less one code
+  dutylist check --strict                         warnings fail too (exit 1)
+"""
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    parser = add_subcommand(
+        commands,
+        "check",
+        "validate catalogues and rules; report findings",
+        "Validate catalogues and their dispatch rules and report every finding with its "
+        "code, file, line and column. Exit 0: no errors; 1: errors (or warnings with "
+        "--strict); 2: the command line is wrong.",
+        EXAMPLES,
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="catalogue folders, or folders holding catalogs/",
+    )
+    add_common(parser, ("text", "json", "sarif", "github"))
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="only these codes, code prefixes or kinds (comma-separated; repeatable)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="leave out these codes, code prefixes or kinds",
+    )
+    parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE (atomically) instead of standard output",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _codes(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def run(args: argparse.Namespace) -> int:
+    paths: list[Path] = list(args.paths) or [args.catalog or Path(".")]
+    folders = [folder for path in paths for folder in find_catalogs(path)]
+    findings: list[Finding] = []
+    for folder in folders:
+        _, found = check_folder(folder)
+        findings.extend(found)
+    findings = select(findings, _codes(args.select), _codes(args.ignore))
+    emit(RENDERERS[args.format](findings, lang_of(args)), args.output)
+    errors = any(f.severity is Severity.ERROR for f in findings)
+    return EXIT_FINDINGS if errors or (args.strict and findings) else EXIT_OK

@@ -1,0 +1,73 @@
+"""Options and helpers every subcommand shares."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dutylist.errors import UsageError
+from dutylist.i18n import Lang, default_lang
+from dutylist.output import write_atomic
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line of reason and one of hint (exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, f"see: {self.prog} --help")
+
+
+def add_common(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    parser.add_argument(
+        "--catalog",
+        metavar="PATH",
+        type=Path,
+        help="catalogue folder (default: the current folder)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=formats,
+        default=formats[0],
+        help=f"output format (default: {formats[0]})",
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), help="language of messages (default: from the locale)"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show a traceback if dutylist itself fails"
+    )
+
+
+def add_subcommand(
+    commands: argparse._SubParsersAction, name: str, summary: str, description: str, examples: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def lang_of(args: argparse.Namespace) -> Lang:
+    chosen: Lang | None = args.lang
+    return chosen or default_lang()
+
+
+def catalog_path(args: argparse.Namespace, positional: Path | None = None) -> Path:
+    if positional is not None and args.catalog is not None and positional != args.catalog:
+        raise UsageError("give the catalogue once: as PATH or as --catalog", None)
+    return positional or args.catalog or Path(".")
+
+
+def emit(text: str, output: Path | None = None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)

@@ -1,0 +1,176 @@
+"""`dutylist who PROBLEM [--at PLACE] [--set KEY=VALUE ...]`: route one case, or a batch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dutylist.casein import CaseError, parse_settings, read_case
+from dutylist.commands.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    add_common,
+    add_subcommand,
+    catalog_path,
+    lang_of,
+)
+from dutylist.engine.answer import answer_json
+from dutylist.engine.explain import considered
+from dutylist.engine.router import Router
+from dutylist.engine.select import ENGINES, make_engine
+from dutylist.errors import UsageError
+from dutylist.model import Catalog
+from dutylist.report.answer_text import AnswerText
+from dutylist.session import open_session
+
+EXAMPLES = """\
+examples:
+  dutylist who 违法建设 --at 鼓楼街道 --set stage=在建
+  dutylist who noise --at gulou --set source=社会生活 --set night=true --format json
+  dutylist who 违建 --at gulou          no stage given: the answer says what it depends on
+  dutylist who noise --at gulou --set source=社会生活 --set night=true --explain
+  dutylist who --batch cases.jsonl > answers.jsonl   one JSON case per line, one answer per line
+  echo '{"problem": "noise", "at": "gulou", "with": {"night": true}}' | dutylist who --batch -
+exit: 0 routed; 1 gap, overlap or undetermined (in a batch: any line not routed);
+      2 a usage error, an unknown problem or place, or a catalogue that cannot be loaded.
+"""
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    parser = add_subcommand(
+        commands,
+        "who",
+        "route one case: who must report for this problem, here",
+        "Answer who must report for a problem at a place: the whistle and its blower, the "
+        "lead, the supporting units, the time limit, the escalation, and why. PROBLEM and "
+        "PLACE take an id, a name or an alias.",
+        EXAMPLES,
+    )
+    parser.add_argument("problem", nargs="?", metavar="PROBLEM", help="problem id, name or alias")
+    parser.add_argument(
+        "--at",
+        metavar="PLACE",
+        help="district, street or community (default: the catalogue's root)",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an attribute of the case (repeatable)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="show every duty and rule considered and why it matched or not",
+    )
+    parser.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="read one JSON case per line from FILE ('-': standard input)",
+    )
+    parser.add_argument(
+        "--engine", choices=ENGINES, default="index", help="routing engine (default: index)"
+    )
+    add_common(parser, ("text", "json"))
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = lang_of(args)
+    if args.batch is None and args.problem is None:
+        raise UsageError(
+            "name a problem, or give --batch FILE",
+            "for example: dutylist who 违法建设 --at 鼓楼街道",
+        )
+    if args.batch is not None and (args.problem or args.set or args.at):
+        raise UsageError(
+            "--batch reads the cases from its file; leave out PROBLEM, --at and --set", None
+        )
+    session = open_session(catalog_path(args), lang)
+    engine = make_engine(session.compiled, args.engine)
+    if args.batch is not None:
+        return _batch(engine, session.catalog, args.batch)
+    case = read_case(session.catalog, args.problem, args.at, parse_settings(args.set))
+    answer = engine.route(case.problem.id, case.place.id, case.values)
+    if args.format == "json":
+        document = answer_json(answer, session.catalog)
+        if args.explain:
+            rows = considered(session.compiled, case.problem, case.place.id, case.values)
+            document["considered"] = [_row_json(row) for row in rows]
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        text = AnswerText(session.catalog, lang)
+        sys.stdout.write(text.render(answer))
+        if args.explain:
+            sys.stdout.write(
+                text.explain(considered(session.compiled, case.problem, case.place.id, case.values))
+            )
+    return EXIT_OK if answer.status == "routed" else EXIT_FINDINGS
+
+
+def _row_json(row: Any) -> dict[str, Any]:
+    from dutylist.engine.explain import condition_text
+
+    return {
+        "kind": row.kind,
+        "id": row.id,
+        "file": row.location.file,
+        "line": row.location.line,
+        "matched": row.matched,
+        "failed": condition_text(row.failed) if row.failed is not None else None,
+        "value": row.value if row.given else None,
+        "given": row.given,
+    }
+
+
+def _lines(source: str) -> Iterator[str]:
+    """Lines of the batch; bytes that are not UTF-8 become U+FFFD and fail that line only."""
+    if source == "-":
+        for raw in sys.stdin.buffer:
+            yield raw.decode("utf-8", errors="replace")
+        return
+    try:
+        with Path(source).open(encoding="utf-8", errors="replace") as stream:
+            yield from stream
+    except OSError as error:
+        raise UsageError(
+            f"cannot read {source}: {error.strerror}",
+            "give a readable file, or - for standard input",
+        ) from None
+
+
+def _batch(engine: Router, catalog: Catalog, source: str) -> int:
+    all_routed = True
+    write = sys.stdout.write
+    for number, line in enumerate(_lines(source), start=1):
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            answer = _route_request(engine, catalog, request)
+        except (ValueError, CaseError) as error:
+            reason = error.reason if isinstance(error, CaseError) else f"not JSON: {error}"
+            write(json.dumps({"line": number, "error": reason}, ensure_ascii=False) + "\n")
+            all_routed = False
+            continue
+        all_routed = all_routed and answer["status"] == "routed"
+        write(json.dumps(answer, ensure_ascii=False) + "\n")
+    return EXIT_OK if all_routed else EXIT_FINDINGS
+
+
+def _route_request(engine: Router, catalog: Catalog, request: Any) -> dict[str, Any]:
+    if not isinstance(request, dict) or not isinstance(request.get("problem"), str):
+        raise CaseError(
+            'a case is an object with at least "problem", e.g. {"problem": "noise", "at": "gulou"}'
+        )
+    at = request.get("at")
+    settings = request.get("with") or {}
+    if (at is not None and not isinstance(at, str)) or not isinstance(settings, dict):
+        raise CaseError('"at" is a place id or name, "with" an object of attribute values')
+    case = read_case(catalog, request["problem"], at, settings)
+    return answer_json(engine.route(case.problem.id, case.place.id, case.values), catalog)

@@ -1,0 +1,276 @@
+"""The `when` language: what a condition means, and the algebra on matching sets.
+
+A `when` compiles, for one problem, to a `Box`: a product of one set per dimension —
+the place (a `PlaceSet`: anchor units and everything inside them) and each attribute
+(a frozenset of values for enumerations and booleans, a `NumberSet` of intervals for
+numbers). Dimensions a `when` does not name are unconstrained. Intersection,
+containment, emptiness and equality of boxes are exact, which is what precedence and
+the checker's proofs stand on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dutylist.model import Attribute, Condition, Unit
+
+INF = math.inf
+
+
+# -- places ---------------------------------------------------------------------------
+class PlaceTree:
+    """The territorial units and, for each, its chain of territorial ancestors."""
+
+    def __init__(self, units: Mapping[str, Unit]) -> None:
+        self.places = [u.id for u in units.values() if u.is_place]
+        place_ids = set(self.places)
+        self.lineage: dict[str, tuple[str, ...]] = {}
+        for place in self.places:
+            chain = [place]
+            seen = {place}
+            parent = units[place].parent
+            while parent in place_ids and parent not in seen:
+                chain.append(parent)
+                seen.add(parent)
+                parent = units[parent].parent
+            self.lineage[place] = tuple(chain)
+
+    def roots(self) -> list[str]:
+        """Places with no territorial parent: together, with their insides, every place."""
+        return [p for p in self.places if len(self.lineage[p]) == 1]
+
+    def within(self, place: str, anchor: str) -> bool:
+        """True when `place` is `anchor` or inside it."""
+        return anchor in self.lineage.get(place, ())
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSet:
+    """Places that are one of `anchors` or inside one; anchors kept normalised."""
+
+    anchors: frozenset[str]
+
+    @staticmethod
+    def of(anchors: Iterable[str], tree: PlaceTree) -> PlaceSet:
+        wanted = set(anchors)
+        kept = {a for a in wanted if not any(b in wanted for b in tree.lineage.get(a, (a,))[1:])}
+        return PlaceSet(frozenset(kept))
+
+    def contains(self, place: str, tree: PlaceTree) -> bool:
+        return any(a in self.anchors for a in tree.lineage.get(place, ()))
+
+    def issubset(self, other: PlaceSet, tree: PlaceTree) -> bool:
+        return all(other.contains(a, tree) for a in self.anchors)
+
+    def intersect(self, other: PlaceSet, tree: PlaceTree) -> PlaceSet:
+        kept = {a for a in self.anchors if other.contains(a, tree)}
+        kept |= {b for b in other.anchors if self.contains(b, tree)}
+        return PlaceSet.of(kept, tree)
+
+
+# -- numbers --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, order=True)
+class Interval:
+    lo: float
+    hi: float
+    lo_closed: bool = False
+    hi_closed: bool = False
+
+    def is_empty(self) -> bool:
+        return self.lo > self.hi or (self.lo == self.hi and not (self.lo_closed and self.hi_closed))
+
+    def contains(self, x: float) -> bool:
+        above = x > self.lo or (self.lo_closed and x == self.lo)
+        below = x < self.hi or (self.hi_closed and x == self.hi)
+        return above and below
+
+    def intersect(self, other: Interval) -> Interval:
+        lo, lo_closed = max((self.lo, not self.lo_closed), (other.lo, not other.lo_closed))
+        hi, hi_closed = min((self.hi, self.hi_closed), (other.hi, other.hi_closed))
+        return Interval(lo, hi, not lo_closed, hi_closed)
+
+
+ALL_REALS = Interval(-INF, INF)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSet:
+    """A finite union of disjoint intervals, sorted."""
+
+    intervals: tuple[Interval, ...]
+
+    @staticmethod
+    def of(intervals: Iterable[Interval]) -> NumberSet:
+        return NumberSet(tuple(sorted(i for i in intervals if not i.is_empty())))
+
+    def contains(self, x: float) -> bool:
+        return any(i.contains(x) for i in self.intervals)
+
+    def is_empty(self) -> bool:
+        return not self.intervals
+
+    def intersect(self, other: NumberSet) -> NumberSet:
+        return NumberSet.of(a.intersect(b) for a in self.intervals for b in other.intervals)
+
+    def issubset(self, other: NumberSet) -> bool:
+        """Exact: every piece of self lies inside other (points and open ends included)."""
+        return all(_interval_within(piece, other) for piece in self.intervals)
+
+    def thresholds(self) -> set[float]:
+        ends = {i.lo for i in self.intervals} | {i.hi for i in self.intervals}
+        return {t for t in ends if math.isfinite(t)}
+
+
+def _interval_within(piece: Interval, whole: NumberSet) -> bool:
+    """Is `piece` covered by `whole`, whose parts are disjoint but may touch ([0,1), [1,2))?"""
+    parts = iter(whole.intervals)
+    for part in parts:
+        if _covers_start(part, piece):
+            reach = (part.hi, part.hi_closed)
+            break
+    else:
+        return False
+    for part in parts:
+        if not (part.lo < reach[0] or (part.lo == reach[0] and (part.lo_closed or reach[1]))):
+            break
+        reach = max(reach, (part.hi, part.hi_closed))
+    return piece.hi < reach[0] or (piece.hi == reach[0] and (reach[1] or not piece.hi_closed))
+
+
+def _covers_start(part: Interval, piece: Interval) -> bool:
+    if piece.lo_closed:
+        return part.contains(piece.lo)
+    return part.lo <= piece.lo and part.hi > piece.lo
+
+
+def number_set(condition: Condition) -> NumberSet:
+    """The numbers a condition on a number attribute admits."""
+    if condition.equals is not None:
+        points = [float(v) for v in condition.equals if _is_number(v)]
+        return NumberSet.of(Interval(p, p, True, True) for p in points)
+    interval = ALL_REALS
+    for bound, value in (condition.bounds or {}).items():
+        interval = interval.intersect(_half_line(bound, float(value)))
+    result = NumberSet.of([interval])
+    for value in condition.excludes or ():
+        if _is_number(value):
+            point = float(value)
+            below = NumberSet.of([Interval(-INF, point), Interval(point, INF)])
+            result = result.intersect(below)
+    return result
+
+
+def _half_line(bound: str, value: float) -> Interval:
+    return {
+        "gt": Interval(value, INF, False, False),
+        "gte": Interval(value, INF, True, False),
+        "lt": Interval(-INF, value, False, False),
+        "lte": Interval(-INF, value, False, True),
+    }[bound]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+ValueSet = frozenset | NumberSet
+
+
+def domain(attribute: Attribute) -> ValueSet:
+    if attribute.type == "number":
+        return NumberSet.of([ALL_REALS])
+    if attribute.type == "boolean":
+        return frozenset({True, False})
+    return frozenset(attribute.values)
+
+
+def value_set(condition: Condition, attribute: Attribute) -> ValueSet:
+    if attribute.type == "number":
+        return number_set(condition)
+    full = domain(attribute)
+    assert isinstance(full, frozenset)
+    if condition.equals is not None:
+        return frozenset(v for v in condition.equals if v in full)
+    return full - frozenset(condition.excludes or ())
+
+
+# -- boxes ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Box:
+    """One problem's matching set: places × attribute values; None means unconstrained."""
+
+    places: PlaceSet | None = None
+    values: Mapping[str, ValueSet] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        if self.places is not None and not self.places.anchors:
+            return True
+        return any(_empty(v) for v in self.values.values())
+
+    def matches(self, place: str, values: Mapping[str, Any], tree: PlaceTree) -> bool:
+        """Does a case match? An attribute the case leaves out fails its condition."""
+        if self.places is not None and not self.places.contains(place, tree):
+            return False
+        for name, admitted in self.values.items():
+            if name not in values:
+                return False
+            value = values[name]
+            if isinstance(admitted, NumberSet):
+                if not _is_number(value) or not admitted.contains(float(value)):
+                    return False
+            elif value not in admitted:
+                return False
+        return True
+
+    def intersect(self, other: Box, tree: PlaceTree) -> Box:
+        places = _meet_places(self.places, other.places, tree)
+        values = dict(self.values)
+        for name, admitted in other.values.items():
+            values[name] = _meet(values[name], admitted) if name in values else admitted
+        return Box(places, values)
+
+    def issubset(self, other: Box, tree: PlaceTree, domains: Mapping[str, ValueSet]) -> bool:
+        """Exact containment of matching sets (an empty box is inside everything)."""
+        if self.is_empty():
+            return True
+        mine = self.places or PlaceSet.of(tree.roots(), tree)
+        if other.places is not None and not mine.issubset(other.places, tree):
+            return False
+        for name, admitted in other.values.items():
+            if not _subset(self.values.get(name, domains[name]), admitted):
+                return False
+        return True
+
+    def same_set(self, other: Box, tree: PlaceTree, domains: Mapping[str, ValueSet]) -> bool:
+        return self.issubset(other, tree, domains) and other.issubset(self, tree, domains)
+
+
+def _meet_places(a: PlaceSet | None, b: PlaceSet | None, tree: PlaceTree) -> PlaceSet | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a.intersect(b, tree)
+
+
+def _meet(a: ValueSet, b: ValueSet) -> ValueSet:
+    if isinstance(a, NumberSet) and isinstance(b, NumberSet):
+        return a.intersect(b)
+    if isinstance(a, frozenset) and isinstance(b, frozenset):
+        return a & b
+    return frozenset()
+
+
+def _subset(a: ValueSet, b: ValueSet) -> bool:
+    if isinstance(a, NumberSet) and isinstance(b, NumberSet):
+        return a.issubset(b)
+    if isinstance(a, frozenset) and isinstance(b, frozenset):
+        return a <= b
+    return False
+
+
+def _empty(v: ValueSet) -> bool:
+    return v.is_empty() if isinstance(v, NumberSet) else not v

@@ -1,0 +1,154 @@
+"""A catalogue compiled for routing and analysis: each duty's and rule's matching set,
+and which are strictly inside which (the precedence order)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from dutylist.conditions import Box, PlaceSet, PlaceTree, ValueSet, domain, value_set
+from dutylist.model import Catalog, Condition, Duty, Problem, Rule
+
+RULE_KEYS = ("problem", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledDuty:
+    duty: Duty
+    box: Box
+    order: int  # position in the responsibility list, for stable output
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: Rule
+    problems: frozenset[str]  # the problems it can match at all
+    box: Box
+    order: int
+
+
+@dataclass
+class ProblemPlan:
+    """Everything that can decide a case of one problem."""
+
+    problem: Problem
+    duties: list[CompiledDuty] = field(default_factory=list)
+    rules: list[CompiledRule] = field(default_factory=list)
+    duty_inside: set[tuple[int, int]] = field(default_factory=set)  # (i, j): duty i ⊊ duty j
+    rule_inside: set[tuple[int, int]] = field(default_factory=set)  # over `rules`
+
+
+class Compiled:
+    """The compiled catalogue. Immutable once built; build a new one after an edit."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.tree = PlaceTree(catalog.units)
+        self.domains: dict[str, ValueSet] = {
+            name: domain(attribute) for name, attribute in catalog.attributes.items()
+        }
+        self.duties = [
+            CompiledDuty(duty, box, order)
+            for order, duty in enumerate(catalog.duties)
+            if (box := self.duty_box(duty)) is not None
+        ]
+        self.rules = [
+            CompiledRule(rule, problems, box, order)
+            for order, rule in enumerate(catalog.rules)
+            if (compiled := self.rule_match(rule)) is not None
+            for problems, box in [compiled]
+        ]
+        self.plans: dict[str, ProblemPlan] = {
+            p: ProblemPlan(catalog.problems[p]) for p in catalog.problems
+        }
+        for duty in self.duties:
+            if duty.duty.problem in self.plans:
+                self.plans[duty.duty.problem].duties.append(duty)
+        for rule in self.rules:
+            for problem in rule.problems:
+                self.plans[problem].rules.append(rule)
+        for plan in self.plans.values():
+            plan.duty_inside = self._strictly_inside([d.box for d in plan.duties])
+            plan.rule_inside = self._rules_inside(plan.rules)
+
+    # -- matching sets ------------------------------------------------------------
+    def box(
+        self, conditions: tuple[Condition, ...], allowed: frozenset[str] | None = None
+    ) -> Box | None:
+        """The box of a `when`, or None if it names something unknown (reported elsewhere)."""
+        places: PlaceSet | None = None
+        values: dict[str, ValueSet] = {}
+        for condition in conditions:
+            if condition.attribute in RULE_KEYS:
+                continue
+            if condition.attribute == "at":
+                anchors = [str(v) for v in condition.equals or () if str(v) in self.tree.lineage]
+                found = PlaceSet.of(anchors, self.tree)
+                places = found if places is None else places.intersect(found, self.tree)
+                continue
+            attribute = self.catalog.attributes.get(condition.attribute)
+            if attribute is None or (allowed is not None and condition.attribute not in allowed):
+                return None
+            admitted = value_set(condition, attribute)
+            values[condition.attribute] = admitted
+        return Box(places, values)
+
+    def duty_box(self, duty: Duty) -> Box | None:
+        problem = self.catalog.problems.get(duty.problem)
+        if problem is None:
+            return None
+        return self.box(duty.when, frozenset(problem.attributes))
+
+    def rule_match(self, rule: Rule) -> tuple[frozenset[str], Box] | None:
+        box = self.box(rule.when)
+        if box is None:
+            return None
+        problems = set(self.catalog.problems)
+        for condition in rule.when:
+            if condition.attribute == "problem":
+                problems &= {str(v) for v in condition.equals or ()}
+            elif condition.attribute == "category":
+                wanted = {str(v) for v in condition.equals or ()}
+                problems = {p for p in problems if self.catalog.problems[p].category in wanted}
+        named = set(box.values)
+        problems = {p for p in problems if named <= set(self.catalog.problems[p].attributes)}
+        return frozenset(problems), box
+
+    # -- precedence order ---------------------------------------------------------
+    def inside(self, a: Box, b: Box) -> bool:
+        return a.issubset(b, self.tree, self.domains)
+
+    def strictly_inside(self, a: Box, b: Box) -> bool:
+        return self.inside(a, b) and not self.inside(b, a)
+
+    def _strictly_inside(self, boxes: list[Box]) -> set[tuple[int, int]]:
+        return {
+            (i, j)
+            for i, a in enumerate(boxes)
+            for j, b in enumerate(boxes)
+            if i != j and self.strictly_inside(a, b)
+        }
+
+    def _rules_inside(self, rules: list[CompiledRule]) -> set[tuple[int, int]]:
+        pairs = set()
+        for i, a in enumerate(rules):
+            for j, b in enumerate(rules):
+                if i != j and self.rule_strictly_inside(a, b):
+                    pairs.add((i, j))
+        return pairs
+
+    def rule_strictly_inside(self, a: CompiledRule, b: CompiledRule) -> bool:
+        a_in_b = a.problems <= b.problems and self.inside(a.box, b.box)
+        b_in_a = b.problems <= a.problems and self.inside(b.box, a.box)
+        return a_in_b and not b_in_a
+
+    @cached_property
+    def nearest_of_kind(self) -> Mapping[tuple[str, str], str]:
+        """(place, unit kind) → the place itself or its nearest ancestor of that kind."""
+        table: dict[tuple[str, str], str] = {}
+        units = self.catalog.units
+        for place, chain in self.tree.lineage.items():
+            for unit_id in chain:
+                table.setdefault((place, units[unit_id].kind), unit_id)
+        return table

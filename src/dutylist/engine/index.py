@@ -1,0 +1,110 @@
+"""The default engine: a compiled index, microseconds per case.
+
+Cases of one problem fall into cells — the anchors of `at` conditions the place lies
+in, and for each attribute its value or, for numbers, its position among the
+thresholds. Every case in a cell matches the same duties and rules, so the decision is
+made once per cell and kept; a case costs a classification and a dictionary look-up.
+The cache only grows by cells, never by places, and the index is rebuilt (not
+patched) when the catalogue changes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from dutylist.conditions import PlaceTree
+from dutylist.engine.answer import Answer
+from dutylist.engine.compiled import Compiled, ProblemPlan
+from dutylist.engine.router import Router, Values, thresholds
+
+MISSING = object()
+
+
+class _ProblemIndex:
+    def __init__(self, plan: ProblemPlan, compiled: Compiled) -> None:
+        self.plan = plan
+        self.tree = compiled.tree
+        anchors: set[str] = set()
+        for box in [d.box for d in plan.duties] + [r.box for r in plan.rules]:
+            if box.places is not None:
+                anchors |= box.places.anchors
+        self.anchors = frozenset(anchors)
+        self.classifiers: list[tuple[str, Callable[[Any], Any]]] = [
+            (name, _classifier(compiled, plan, name)) for name in plan.problem.attributes
+        ]
+        self.cache: dict[tuple[Any, ...], Answer] = {}
+
+    def cell(self, place: str, values: Values) -> tuple[Any, ...]:
+        lineage = self.tree.lineage[place]
+        key: list[Any] = [tuple(a for a in lineage if a in self.anchors)]
+        for name, classify in self.classifiers:
+            value = values.get(name, MISSING)
+            key.append(MISSING if value is MISSING else classify(value))
+        return tuple(key)
+
+
+def _classifier(compiled: Compiled, plan: ProblemPlan, name: str) -> Callable[[Any], Any]:
+    attribute = compiled.catalog.attributes.get(name)
+    if attribute is None or attribute.type != "number":
+        return _identity
+    ends = thresholds(plan, name)
+    points = frozenset(ends)
+
+    def classify(value: Any) -> tuple[int, bool]:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return (-1, False)
+        return (bisect_left(ends, value), value in points)
+
+    return classify
+
+
+def _identity(value: Any) -> Any:
+    return value if isinstance(value, (str, bool)) else ("other", repr(value))
+
+
+class IndexEngine(Router):
+    name = "index"
+
+    def __init__(self, compiled: Compiled) -> None:
+        super().__init__(compiled)
+        self._indexes: dict[str, _ProblemIndex] = {
+            problem: _ProblemIndex(plan, compiled) for problem, plan in compiled.plans.items()
+        }
+
+    def match(self, plan: ProblemPlan, place: str, values: Values) -> tuple[list[int], list[int]]:
+        tree: PlaceTree = self.compiled.tree
+        duties = [i for i, d in enumerate(plan.duties) if d.box.matches(place, values, tree)]
+        rules = [i for i, r in enumerate(plan.rules) if r.box.matches(place, values, tree)]
+        return duties, rules
+
+    def route(self, problem: str, place: str | None = None, values: Values | None = None) -> Answer:
+        index = self._indexes.get(problem)
+        place = self.catalog.root if place is None else place
+        if index is None or place not in self.compiled.tree.lineage:
+            return super().route(problem, place, values)  # raises UnknownCase
+        given: Mapping[str, Any] = values or {}
+        key = index.cell(place, given)
+        core = index.cache.get(key)
+        if core is None:
+            core = super().route(problem, place, given)
+            index.cache[key] = core
+        if core.place == place:
+            return core
+        return Answer(
+            status=core.status,
+            problem=core.problem,
+            place=place,
+            lead=core.lead,
+            whistle=core.whistle,
+            blower=self._blower(core.whistle, place),
+            support=core.support,
+            respond_within_minutes=core.respond_within_minutes,
+            escalate=core.escalate,
+            basis=core.basis,
+            duties=core.duties,
+            rules=core.rules,
+            decided_by=core.decided_by,
+            conflicts=core.conflicts,
+        )

@@ -1,0 +1,71 @@
+"""Opening one catalogue for answering questions (`who`, `duties`, `test`, `tasks`).
+
+Routing needs a sound model: a catalogue with `yaml`, `schema`, `reference` or `cycle`
+errors cannot be loaded for it (exit 2, with the first findings shown). Analysis
+findings (overlap, gap, ...) do not stop routing; the answers show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dutylist.checker import find_catalogs
+from dutylist.checks import cycles, references
+from dutylist.engine.compiled import Compiled
+from dutylist.errors import UsageError
+from dutylist.findings import Finding, Severity
+from dutylist.i18n import Lang
+from dutylist.load.build import load_catalog
+from dutylist.model import Catalog
+
+BLOCKING_KINDS = ("yaml", "schema", "reference", "cycle")
+SHOWN_FINDINGS = 5
+
+
+class CatalogUnusable(UsageError):
+    """The catalogue has errors that make its answers meaningless."""
+
+    def __init__(self, folder: Path, findings: list[Finding], lang: Lang) -> None:
+        shown = "\n".join(
+            f"  {f.location}: {f.code} {f.message(lang)}" for f in findings[:SHOWN_FINDINGS]
+        )
+        more = len(findings) - SHOWN_FINDINGS
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        super().__init__(
+            f"the catalogue {folder} cannot be loaded ({len(findings)} error(s)):\n{shown}{tail}",
+            f"fix them first; see them all with: dutylist check {folder}",
+        )
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class Session:
+    folder: Path
+    catalog: Catalog
+    compiled: Compiled
+
+
+def single_catalog(path: Path) -> Path:
+    folders = find_catalogs(path)
+    if len(folders) > 1:
+        names = ", ".join(str(f) for f in folders)
+        raise UsageError(
+            f"{path} holds several catalogues ({names})", "name one with --catalog PATH"
+        )
+    return folders[0]
+
+
+def open_session(path: Path, lang: Lang) -> Session:
+    folder = single_catalog(path)
+    loaded = load_catalog(folder)
+    blocking = [
+        f for f in loaded.findings if f.kind in BLOCKING_KINDS and f.severity is Severity.ERROR
+    ]
+    if loaded.catalog is not None and not blocking:
+        blocking = [*references.check(loaded), *cycles.check(loaded)]
+    if loaded.catalog is None and not blocking:
+        blocking = list(loaded.findings)
+    if blocking or loaded.catalog is None:
+        raise CatalogUnusable(folder, sorted(blocking, key=Finding.sort_key), lang)
+    return Session(folder, loaded.catalog, Compiled(loaded.catalog))
