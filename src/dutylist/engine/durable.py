@@ -1,0 +1,250 @@
+"""The second, independent engine: the same catalogue run by durable-rules.
+
+durable-rules only finds which duties and rules match a case; precedence and the
+answer are the shared code in `router`. It is guarded as measured in
+shared/notes/durable-rules.md: one ruleset per problem (never one for the city); places
+encoded as one flag per `at` anchor of that problem, so no field is tested against
+hundreds of values; limits checked before anything reaches the C core, refusing with a
+clear message instead of hanging or crashing; background timer threads off; one global
+lock around assert → collect → retract (the core has no locks); a fresh ruleset name
+per engine, so a reloaded catalogue never collides with the old one; values
+normalised (numbers as floats, booleans and enumerations as small integers).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dutylist.conditions import Box, NumberSet
+from dutylist.engine.compiled import Compiled, ProblemPlan
+from dutylist.engine.router import Router, Values
+
+MAX_RULES_PER_RULESET = 4000  # error 106 past 4,096
+MAX_FIELDS_PER_FACT = 250  # error 302 past 255
+MAX_VALUES_PER_FIELD = 400  # hangs at about 512
+MAX_IDENTICAL_CONDITIONS = 200  # segfault at 256
+
+_LOCK = threading.Lock()
+_GENERATION = itertools.count()
+
+
+class DurableUnavailable(Exception):
+    """durable-rules cannot run here, or cannot run this catalogue safely."""
+
+
+def _host_class() -> Any:
+    try:
+        from durable.engine import Host, MessageNotHandledException
+    except (ImportError, OSError) as error:
+        raise DurableUnavailable(
+            f"the durable-rules engine is not available on this Python ({error}); "
+            "it installs on CPython 3.11 and 3.12 only"
+        ) from None
+
+    class QuietHost(Host):  # type: ignore[misc, valid-type]
+        """A Host without its background timer threads: this engine has no timers."""
+
+        def _run(self) -> None:
+            return None
+
+    return QuietHost, MessageNotHandledException
+
+
+@dataclass
+class _Encoding:
+    """How one problem's cases become durable-rules facts."""
+
+    ruleset: str
+    anchor_fields: dict[str, str]  # anchor unit → field name
+    attribute_fields: dict[str, str]  # attribute → field name
+    codes: dict[str, dict[Any, int]]  # enumeration/boolean attribute → value → code
+
+
+class DurableEngine(Router):
+    name = "durable"
+
+    def __init__(self, compiled: Compiled) -> None:
+        super().__init__(compiled)
+        host_class, self._not_handled = _host_class()
+        generation = next(_GENERATION)
+        self._encodings: dict[str, _Encoding] = {}
+        definitions: dict[str, Any] = {}
+        self._hits: list[str] = []
+        self._query = itertools.count()
+        for number, (problem, plan) in enumerate(compiled.plans.items()):
+            encoding = self._encode(plan, f"dutylist_{generation}_{number}")
+            definition = self._ruleset(plan, encoding)
+            _check_limits(problem, definition)
+            self._encodings[problem] = encoding
+            if definition:
+                definitions[encoding.ruleset] = definition
+        with _LOCK:
+            self._host = host_class()
+            if definitions:
+                self._host.set_rulesets(definitions)
+        self._registered = frozenset(definitions)
+
+    # -- compiling ----------------------------------------------------------------
+    def _encode(self, plan: ProblemPlan, ruleset: str) -> _Encoding:
+        anchors = sorted(
+            {a for box in _boxes(plan) if box.places is not None for a in box.places.anchors}
+        )
+        attributes = self.catalog.attributes
+        codes = {}
+        for name in plan.problem.attributes:
+            attribute = attributes.get(name)
+            if attribute is not None and attribute.type == "boolean":
+                codes[name] = {False: 0, True: 1}
+            elif attribute is not None and attribute.type == "enum":
+                codes[name] = {value: code for code, value in enumerate(attribute.values)}
+        return _Encoding(
+            ruleset,
+            {anchor: f"p{i}" for i, anchor in enumerate(anchors)},
+            {name: f"a{i}" for i, name in enumerate(plan.problem.attributes)},
+            codes,
+        )
+
+    def _ruleset(self, plan: ProblemPlan, encoding: _Encoding) -> dict[str, Any]:
+        definition: dict[str, Any] = {}
+        items = [(f"d{i}", d.box) for i, d in enumerate(plan.duties)]
+        items += [(f"r{i}", r.box) for i, r in enumerate(plan.rules)]
+        for name, box in items:
+            condition = self._condition(box, encoding)
+            if condition is not None:
+                definition[name] = {"all": [{"m": condition}], "run": self._action(name)}
+        return definition
+
+    def _action(self, name: str) -> Any:
+        def record(closure: Any) -> None:
+            self._hits.append(name)
+
+        return record
+
+    def _condition(self, box: Box, encoding: _Encoding) -> dict[str, Any] | None:
+        """The box as a durable-rules condition; None when it can match nothing."""
+        if box.is_empty():
+            return None
+        parts: list[dict[str, Any]] = [{"kind": "case"}]
+        if box.places is not None:
+            flags = [{encoding.anchor_fields[a]: 1} for a in sorted(box.places.anchors)]
+            parts.append(_any_of(flags))
+        for name, admitted in sorted(box.values.items()):
+            field = encoding.attribute_fields[name]
+            if isinstance(admitted, NumberSet):
+                parts.append(_any_of([_interval(field, i) for i in admitted.intervals]))
+            else:
+                codes = encoding.codes[name]
+                parts.append(
+                    _any_of([{field: codes[v]} for v in sorted(admitted, key=codes.__getitem__)])
+                )
+        return {"$and": parts}
+
+    # -- matching -----------------------------------------------------------------
+    def match(self, plan: ProblemPlan, place: str, values: Values) -> tuple[list[int], list[int]]:
+        encoding = self._encodings[plan.problem.id]
+        if encoding.ruleset not in self._registered:
+            return [], []
+        fact = self._fact(encoding, place, values)
+        with _LOCK:
+            self._hits = []
+            try:
+                self._host.assert_fact(encoding.ruleset, fact)
+            except self._not_handled:
+                pass
+            finally:
+                try:
+                    self._host.retract_fact(encoding.ruleset, fact)
+                except self._not_handled:
+                    pass
+            hits = self._hits
+        duties = sorted(int(h[1:]) for h in hits if h[0] == "d")
+        rules = sorted(int(h[1:]) for h in hits if h[0] == "r")
+        return duties, rules
+
+    def _fact(self, encoding: _Encoding, place: str, values: Values) -> dict[str, Any]:
+        fact: dict[str, Any] = {"qid": next(self._query), "kind": "case"}
+        lineage = self.compiled.tree.lineage[place]
+        for anchor, field in encoding.anchor_fields.items():
+            if anchor in lineage:
+                fact[field] = 1
+        for name, field in encoding.attribute_fields.items():
+            if name not in values:
+                continue
+            value = values[name]
+            if name in encoding.codes:
+                code = encoding.codes[name].get(value)
+                if code is not None:
+                    fact[field] = code
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                fact[field] = float(value)
+        return fact
+
+
+def _boxes(plan: ProblemPlan) -> list[Box]:
+    return [d.box for d in plan.duties] + [r.box for r in plan.rules]
+
+
+def _any_of(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def _interval(field: str, interval: Any) -> dict[str, Any]:
+    if interval.lo == interval.hi:
+        return {field: float(interval.lo)}
+    bounds: list[dict[str, Any]] = []
+    if math.isfinite(interval.lo):
+        bounds.append({"$gte" if interval.lo_closed else "$gt": {field: float(interval.lo)}})
+    if math.isfinite(interval.hi):
+        bounds.append({"$lte" if interval.hi_closed else "$lt": {field: float(interval.hi)}})
+    if not bounds:
+        return {"$ex": {field: 1}}
+    return bounds[0] if len(bounds) == 1 else {"$and": bounds}
+
+
+def _check_limits(problem: str, definition: Mapping[str, Any]) -> None:
+    """Refuse, with the reason, a ruleset that would hang or crash durable-rules."""
+    if len(definition) > MAX_RULES_PER_RULESET:
+        raise DurableUnavailable(
+            f"problem {problem} has {len(definition)} duties and rules; durable-rules "
+            f"takes at most {MAX_RULES_PER_RULESET} in one ruleset"
+        )
+    conditions = [json.dumps(rule["all"], sort_keys=True) for rule in definition.values()]
+    repeated = Counter(conditions).most_common(1)
+    if repeated and repeated[0][1] > MAX_IDENTICAL_CONDITIONS:
+        raise DurableUnavailable(
+            f"problem {problem} has {repeated[0][1]} duties or rules with the same "
+            f"conditions; durable-rules crashes past {MAX_IDENTICAL_CONDITIONS}"
+        )
+    fields: dict[str, set[str]] = {}
+    for text in conditions:
+        _collect_values(json.loads(text), fields)
+    if len(fields) > MAX_FIELDS_PER_FACT:
+        raise DurableUnavailable(
+            f"problem {problem} needs {len(fields)} fields per case; durable-rules takes "
+            f"at most {MAX_FIELDS_PER_FACT}"
+        )
+    for field, seen in fields.items():
+        if len(seen) > MAX_VALUES_PER_FIELD:
+            raise DurableUnavailable(
+                f"problem {problem} tests one value against {len(seen)} constants; "
+                f"durable-rules hangs past {MAX_VALUES_PER_FIELD}"
+            )
+
+
+def _collect_values(node: Any, fields: dict[str, set[str]]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _collect_values(item, fields)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key.startswith("$") or key == "m":
+                _collect_values(value, fields)
+            else:
+                fields.setdefault(key, set()).add(json.dumps(value))
