@@ -13,6 +13,7 @@ normalised (numbers as floats, booleans and enumerations as small integers).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
@@ -155,14 +156,11 @@ class DurableEngine(Router):
         with _LOCK:
             self._hits = []
             try:
-                self._host.assert_fact(encoding.ruleset, fact)
-            except self._not_handled:
-                pass
+                with contextlib.suppress(self._not_handled):
+                    self._host.assert_fact(encoding.ruleset, fact)
             finally:
-                try:
+                with contextlib.suppress(self._not_handled):
                     self._host.retract_fact(encoding.ruleset, fact)
-                except self._not_handled:
-                    pass
             hits = self._hits
         duties = sorted(int(h[1:]) for h in hits if h[0] == "d")
         rules = sorted(int(h[1:]) for h in hits if h[0] == "r")
@@ -230,7 +228,7 @@ def _check_limits(problem: str, definition: Mapping[str, Any]) -> None:
             f"problem {problem} needs {len(fields)} fields per case; durable-rules takes "
             f"at most {MAX_FIELDS_PER_FACT}"
         )
-    for field, seen in fields.items():
+    for seen in fields.values():
         if len(seen) > MAX_VALUES_PER_FIELD:
             raise DurableUnavailable(
                 f"problem {problem} tests one value against {len(seen)} constants; "
