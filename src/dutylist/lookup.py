@@ -17,6 +17,8 @@ class Named(Protocol):
 
 
 N = TypeVar("N", bound=Named)
+CUTOFF = 0.6
+NEAR_BEST = 0.05  # suggest runners-up only when they are about as close as the best
 
 
 class Lookup(Generic[N]):
@@ -36,7 +38,14 @@ class Lookup(Generic[N]):
         """Ids of items whose id, name or alias is close to `text`, best first."""
         words: dict[str, str] = {item_id: item_id for item_id in self.items}
         words.update({word: item.id for word, item in self.by_word.items()})
-        close = difflib.get_close_matches(text, list(words), n=limit * 2, cutoff=0.6)
+        scored = sorted(
+            ((difflib.SequenceMatcher(None, text, word).ratio(), word) for word in words),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < CUTOFF:
+            return []
+        best = scored[0][0]
+        close = [word for score, word in scored if score >= max(CUTOFF, best - NEAR_BEST)]
         return _unique(words[w] for w in close)[:limit]
 
 

@@ -1,0 +1,225 @@
+"""`dutylist who`, `duties` and `test` as a dispatcher and a CI pipeline use them."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from dutylist.engine.compiled import Compiled
+from dutylist.engine.index import IndexEngine
+from dutylist.engine.router import thresholds
+from dutylist.load.build import load_catalog
+from tests.conftest import REPO
+
+PANLONG = str(REPO / "catalogs" / "panlong")
+HAS_DURABLE = importlib.util.find_spec("durable") is not None
+
+
+def test_who_by_names_answers_in_json(run_cli) -> None:
+    result = run_cli(
+        "who",
+        "违法建设",
+        "--at",
+        "鼓楼街道",
+        "--set",
+        "stage=在建",
+        "--catalog",
+        PANLONG,
+        "--format",
+        "json",
+    )
+    assert result.code == 0
+    answer = json.loads(result.out)
+    assert answer["status"] == "routed"
+    assert answer["problem"]["id"] == "illegal-construction"
+    assert answer["place"] == {"id": "gulou", "name": "鼓楼街道"}
+    assert answer["lead"]["id"] == "cgj"
+    assert answer["whistle"]["blower"]["id"] == "gulou"
+    assert answer["respond_within_minutes"] == 30
+    assert answer["duties"] and answer["rules"]
+    assert all({"id", "name"} <= set(unit) for unit in answer["support"])
+
+
+def test_alias_and_text_answer(run_cli) -> None:
+    result = run_cli(
+        "who", "违建", "--at", "gulou", "--set", "stage=在建", "--catalog", PANLONG, "--lang", "zh"
+    )
+    assert result.code == 0
+    assert "主责" in result.out and "区城市管理局" in result.out
+
+
+def test_left_out_attribute_is_undetermined_with_its_options(run_cli) -> None:
+    result = run_cli(
+        "who", "illegal-construction", "--at", "gulou", "--catalog", PANLONG, "--format", "json"
+    )
+    assert result.code == 1
+    answer = json.loads(result.out)
+    assert answer["status"] == "undetermined"
+    assert answer["lead"] is None
+    assert answer["decided_by"]["attribute"] == "stage"
+    assert answer["decided_by"]["options"]["在建"] == {"status": "routed", "lead": "cgj"}
+
+
+def test_explain_lists_every_duty_with_its_first_failed_condition(run_cli) -> None:
+    result = run_cli(
+        "who",
+        "illegal-construction",
+        "--at",
+        "gulou",
+        "--set",
+        "stage=在建",
+        "--catalog",
+        PANLONG,
+        "--format",
+        "json",
+        "--explain",
+    )
+    rows = json.loads(result.out)["considered"]
+    duties = [r for r in rows if r["kind"] == "duty"]
+    assert any(r["matched"] for r in duties)
+    failed = [r for r in duties if not r["matched"]]
+    assert failed and all(r["failed"] and r["line"] > 0 for r in failed)
+    text = run_cli(
+        "who",
+        "illegal-construction",
+        "--at",
+        "gulou",
+        "--set",
+        "stage=在建",
+        "--catalog",
+        PANLONG,
+        "--explain",
+        "--lang",
+        "en",
+    ).out
+    assert "Considered:" in text and "duties.yaml:" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["who", "违法建筑"], "unknown problem"),
+        (["who", "违法建设", "--at", "鼓搂街"], "unknown place"),
+        (["who", "违法建设", "--at", "cgj"], "not a place"),
+        (["who", "违法建设", "--set", "stage"], "expected KEY=VALUE"),
+        (["who", "违法建设", "--set", "stage=再建"], "allowed: 在建, 已建成"),
+        (["who", "违法建设", "--set", "area_m2=很大"], "takes a number"),
+        (["who", "违法建设", "--set", "colour=red"], "has no attribute 'colour'"),
+        (["who"], "name a problem"),
+        (["who", "违法建设", "--engine", "drools"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line_reason(run_cli, args: list[str], reason: str) -> None:
+    result = run_cli(*args, "--catalog", PANLONG)
+    assert result.code == 2
+    assert reason in result.err
+    assert "Traceback" not in result.err
+    assert result.err.startswith("dutylist: ")
+
+
+def test_near_miss_problem_suggests(run_cli) -> None:
+    result = run_cli("who", "illegal-constrution", "--catalog", PANLONG)
+    assert result.code == 2
+    assert "did you mean illegal-construction?" in result.err
+
+
+def test_a_broken_catalogue_cannot_route(run_cli, minimal: Path) -> None:
+    duties = minimal / "duties.yaml"
+    duties.write_text(
+        duties.read_text(encoding="utf-8").replace("lead: hbj\n", "lead: hbjj\n", 1), "utf-8"
+    )
+    result = run_cli("who", "noise", "--catalog", str(minimal))
+    assert result.code == 2
+    assert "cannot be loaded" in result.err and "DL201" in result.err
+
+
+def test_batch_answers_every_line_and_reports_bad_ones(run_cli, tmp_path: Path) -> None:
+    lines = [
+        {"problem": "违法建设", "at": "gulou", "with": {"stage": "在建"}},
+        "not json",
+        {"problem": "nothing-like-this"},
+        {"problem": "noise", "at": "gulou", "with": {"source": "社会生活", "night": True}},
+    ]
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text(
+        "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines)
+        + "\n",
+        "utf-8",
+    )
+    result = run_cli("who", "--batch", str(batch), "--catalog", PANLONG)
+    answers = [json.loads(line) for line in result.out.splitlines()]
+    assert len(answers) == 4
+    assert answers[0]["lead"]["id"] == "cgj"
+    assert answers[1]["line"] == 2 and "not JSON" in answers[1]["error"]
+    assert answers[2]["line"] == 3 and "unknown problem" in answers[2]["error"]
+    assert answers[3]["lead"]["id"] == "ga"
+    assert result.code == 1
+
+
+def test_duties_reverse_query(run_cli) -> None:
+    result = run_cli("duties", "城管", "--catalog", PANLONG, "--format", "json")
+    assert result.code == 0
+    report = json.loads(result.out)
+    assert report["unit"]["id"] == "cgj"
+    assert report["leads"] and all(d["lead"] == "cgj" for d in report["leads"])
+    assert "street" in {w["id"] for w in report["reports_for_whistles"]}
+    street = json.loads(run_cli("duties", "gulou", "--catalog", PANLONG, "--format", "json").out)
+    assert "street" in {w["id"] for w in street["may_blow"]}
+
+
+def test_bundled_cases_pass(run_cli) -> None:
+    result = run_cli("test", PANLONG)
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[-1].endswith(" passed, 0 failed")
+
+
+def test_a_failing_case_names_its_line(run_cli, minimal: Path) -> None:
+    cases = minimal / "cases.yaml"
+    cases.write_text(cases.read_text(encoding="utf-8").replace("lead: cgj", "lead: hbj"), "utf-8")
+    result = run_cli("test", str(minimal))
+    assert result.code == 1
+    first, last = result.out.splitlines()[0], result.out.splitlines()[-1]
+    assert "cases.yaml:2:5" in first and "lead: expected hbj, got cgj" in first
+    assert last == "0 passed, 1 failed"
+    junit = run_cli("test", str(minimal), "--format", "junit").out
+    assert "<testsuite" in junit and 'failures="1"' in junit
+
+
+@pytest.mark.skipif(not HAS_DURABLE, reason="durable-rules does not install on this Python (3.13+)")
+def test_both_engines_agree_on_every_bundled_case() -> None:
+    from dutylist.engine.durable import DurableEngine
+
+    loaded = load_catalog(Path(PANLONG))
+    assert loaded.catalog is not None
+    compiled = Compiled(loaded.catalog)
+    index, durable = IndexEngine(compiled), DurableEngine(compiled)
+    checked = 0
+    for problem, plan in compiled.plans.items():
+        reps = index.representatives(plan)
+        full = _first_of_each(reps)
+        for place in compiled.tree.places:
+            assert (
+                durable.route(problem, place, full).comparable()
+                == index.route(problem, place, full).comparable()
+            )
+            assert (
+                durable.route(problem, place, {}).comparable()
+                == index.route(problem, place, {}).comparable()
+            )
+            checked += 2
+        for name in plan.problem.attributes:
+            for value in reps[name]:
+                case = {**full, name: value}
+                assert (
+                    durable.route(problem, "gulou", case).comparable()
+                    == index.route(problem, "gulou", case).comparable()
+                )
+        assert thresholds(plan, "nothing") == []
+    assert checked > 1000
+
+
+def _first_of_each(reps: dict[str, list[object]]) -> dict[str, object]:
+    return {name: values[0] for name, values in reps.items() if values}
