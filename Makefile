@@ -11,9 +11,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-## demo: set up and run the main job on the bundled Panlong catalogue
+## demo: set up, check the bundled Panlong catalogue, and answer one case with it
 demo: $(VENV)/.installed
 	$(BIN)/dutylist check catalogs/panlong
+	$(BIN)/dutylist who 噪声扰民 --at 桃园社区 --set source=社会生活 --set night=true --catalog catalogs/panlong
 
 ## test: set up and run the whole test suite
 test: $(VENV)/.installed

@@ -154,7 +154,10 @@ def _batch(engine: Router, catalog: Catalog, source: str) -> int:
             request = json.loads(line)
             answer = _route_request(engine, catalog, request)
         except (ValueError, CaseError) as error:
-            reason = error.reason if isinstance(error, CaseError) else f"not JSON: {error}"
+            if isinstance(error, CaseError):
+                reason = f"{error.reason} ({error.hint})" if error.hint else error.reason
+            else:
+                reason = f"not JSON: {error}"
             write(json.dumps({"line": number, "error": reason}, ensure_ascii=False) + "\n")
             all_routed = False
             continue

@@ -71,17 +71,17 @@ def _judge(
 def condition_text(condition: Condition) -> str:
     """A condition as the user wrote it, on one line: `stage: 在建`, `area_m2: {gte: 1000}`."""
     if condition.bounds or condition.excludes is not None:
-        parts = [f"{k}: {_scalar(v)}" for k, v in (condition.bounds or {}).items()]
+        parts = [f"{k}: {scalar_text(v)}" for k, v in (condition.bounds or {}).items()]
         if condition.excludes is not None:
-            parts.append("not: [" + ", ".join(_scalar(v) for v in condition.excludes) + "]")
+            parts.append("not: [" + ", ".join(scalar_text(v) for v in condition.excludes) + "]")
         return f"{condition.attribute}: {{{', '.join(parts)}}}"
     values = condition.equals or ()
     if len(values) == 1:
-        return f"{condition.attribute}: {_scalar(values[0])}"
-    return f"{condition.attribute}: [{', '.join(_scalar(v) for v in values)}]"
+        return f"{condition.attribute}: {scalar_text(values[0])}"
+    return f"{condition.attribute}: [{', '.join(scalar_text(v) for v in values)}]"
 
 
-def _scalar(value: Any) -> str:
+def scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():

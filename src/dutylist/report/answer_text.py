@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from dutylist.engine.answer import Answer, Outcome
-from dutylist.engine.explain import Considered, condition_text
+from dutylist.engine.explain import Considered, condition_text, scalar_text
 from dutylist.i18n import Lang
 from dutylist.model import Catalog
 
@@ -168,7 +168,7 @@ class AnswerText:
             return f"cannot apply: the problem does not declare {row.failed.attribute}"
         if not row.given:
             return f"{written}：未提供" if self.lang == "zh" else f"{written} — not given"
-        value = self.unit(row.value) if row.failed.attribute == "at" else row.value
+        value = self.unit(row.value) if row.failed.attribute == "at" else scalar_text(row.value)
         return (
             f"{written}：实际为 {value}" if self.lang == "zh" else f"{written} — case has {value}"
         )
