@@ -66,10 +66,9 @@ def _named(catalog: Catalog, table: str, item_id: str | None) -> dict[str, str] 
 
 
 def answer_json(answer: Answer, catalog: Catalog) -> dict[str, Any]:
-    whistle = None
+    whistle: dict[str, Any] | None = None
     if answer.whistle is not None:
-        whistle = _named(catalog, "whistles", answer.whistle)
-        assert whistle is not None
+        whistle = {**(_named(catalog, "whistles", answer.whistle) or {})}
         whistle["blower"] = _named(catalog, "units", answer.blower)
     result: dict[str, Any] = {
         "status": answer.status,

@@ -98,7 +98,7 @@ class DurableEngine(Router):
             {a for box in _boxes(plan) if box.places is not None for a in box.places.anchors}
         )
         attributes = self.catalog.attributes
-        codes = {}
+        codes: dict[str, dict[Any, int]] = {}
         for name in plan.problem.attributes:
             attribute = attributes.get(name)
             if attribute is not None and attribute.type == "boolean":

@@ -117,9 +117,11 @@ _VAGUE = ("type", "oneOf", "anyOf", "not", "required")
 def _unknown_keys(
     error: ValidationError, document: Any, path: tuple[Any, ...]
 ) -> Iterator[SchemaProblem]:
-    allowed = sorted(error.schema.get("properties", {}))
+    schema: Any = error.schema
+    allowed = sorted(schema.get("properties", {}))
     container = _node_at(document, path)
-    extras = [k for k in error.instance if k not in allowed]
+    instance: Any = error.instance
+    extras = [k for k in instance if k not in allowed]
     for key in extras:
         mark = key_mark(container, key) or _mark_of(document, path)
         args: dict[str, Any] = {"key": key, "allowed": allowed}
@@ -130,7 +132,8 @@ def _unknown_keys(
 
 
 def _enum_problem(error: ValidationError, mark: Mark, path: tuple[Any, ...]) -> SchemaProblem:
-    options = [str(v) for v in error.validator_value]
+    listed: Any = error.validator_value
+    options = [str(v) for v in listed]
     args: dict[str, Any] = {"value": _describe(error.instance), "allowed": options}
     if isinstance(error.instance, str):
         close = difflib.get_close_matches(error.instance, options, n=1, cutoff=0.5)
@@ -140,10 +143,11 @@ def _enum_problem(error: ValidationError, mark: Mark, path: tuple[Any, ...]) -> 
 
 
 def _missing_key(error: ValidationError) -> str:
-    for key in error.validator_value:
+    required: Any = error.validator_value
+    for key in required:
         if isinstance(error.instance, dict) and key not in error.instance:
             return str(key)
-    return str(error.validator_value[0])
+    return str(required[0])
 
 
 def _expectation(error: ValidationError) -> dict[str, str] | str:
@@ -187,7 +191,9 @@ def _node_at(document: Any, path: tuple[Any, ...]) -> Any:
 
 
 def _mark_of(document: Any, path: tuple[Any, ...]) -> Mark:
+    fallback: Mark = getattr(document, "mark", (1, 1))
     if not path:
-        return getattr(document, "mark", (1, 1))
+        return fallback
     parent = _node_at(document, path[:-1])
-    return value_mark(parent, path[-1]) or getattr(parent, "mark", (1, 1))
+    found = value_mark(parent, path[-1])
+    return found if found is not None else getattr(parent, "mark", fallback)

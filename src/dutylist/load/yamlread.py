@@ -136,7 +136,12 @@ def _scalar_value(event: yaml.ScalarEvent) -> Any:
     if tag == STR_TAG:
         return event.value
     value = _resolve_plain(event.value)
-    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
+    expected: dict[str, type | tuple[type, ...]] = {
+        "int": int,
+        "float": (int, float),
+        "bool": bool,
+        "null": type(None),
+    }
     wanted = expected[tag.rsplit(":", 1)[1]]
     if (isinstance(value, bool) and wanted is not bool) or not isinstance(value, wanted):
         raise YamlRefused(
