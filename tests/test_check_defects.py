@@ -164,7 +164,14 @@ EDITS = [
     ("unknown-root", "catalog.yaml", "root: qu", "root: quu", "DL201", 3),
     ("root-not-district", "catalog.yaml", "root: qu", "root: jd", "DL208", 3),
     ("missing-rules-folder", "catalog.yaml", "rules: ../rules", "rules: ../rulez", "DL207", 4),
-    ("unknown-whistle", "../rules/dispatch.yaml", "whistle: street", "whistle: stret", "DL201", 4),
+    (
+        "unknown-whistle",
+        "../rules/dispatch.yaml",
+        "whistle: district",
+        "whistle: distrct",
+        "DL201",
+        4,
+    ),
     ("unknown-escalation", "../rules/dispatch.yaml", "to: leaders}", "to: leader}", "DL201", 7),
     (
         "unknown-also-report",

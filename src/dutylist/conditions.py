@@ -37,6 +37,7 @@ class PlaceTree:
                 seen.add(parent)
                 parent = units[parent].parent
             self.lineage[place] = tuple(chain)
+        self.by_depth = sorted(self.places, key=lambda p: len(self.lineage[p]))
 
     def roots(self) -> list[str]:
         """Places with no territorial parent: together, with their insides, every place."""
@@ -104,7 +105,15 @@ class NumberSet:
 
     @staticmethod
     def of(intervals: Iterable[Interval]) -> NumberSet:
-        return NumberSet(tuple(sorted(i for i in intervals if not i.is_empty())))
+        """Sorted, with overlapping or touching pieces merged: one set, one spelling."""
+        merged: list[Interval] = []
+        for piece in sorted(i for i in intervals if not i.is_empty()):
+            if merged and _joins(merged[-1], piece):
+                last = merged.pop()
+                hi, hi_closed = max((last.hi, last.hi_closed), (piece.hi, piece.hi_closed))
+                piece = Interval(last.lo, hi, last.lo_closed, hi_closed)
+            merged.append(piece)
+        return NumberSet(tuple(merged))
 
     def contains(self, x: float) -> bool:
         return any(i.contains(x) for i in self.intervals)
@@ -122,6 +131,11 @@ class NumberSet:
     def thresholds(self) -> set[float]:
         ends = {i.lo for i in self.intervals} | {i.hi for i in self.intervals}
         return {t for t in ends if math.isfinite(t)}
+
+
+def _joins(left: Interval, right: Interval) -> bool:
+    """Do two pieces, `left` starting first, overlap or touch without a gap?"""
+    return right.lo < left.hi or (right.lo == left.hi and (left.hi_closed or right.lo_closed))
 
 
 def _interval_within(piece: Interval, whole: NumberSet) -> bool:
@@ -247,6 +261,22 @@ class Box:
     def same_set(self, other: Box, tree: PlaceTree, domains: Mapping[str, ValueSet]) -> bool:
         return self.issubset(other, tree, domains) and other.issubset(self, tree, domains)
 
+    def canonical(self, tree: PlaceTree, domains: Mapping[str, ValueSet]) -> tuple[Any, ...]:
+        """A hashable spelling that two boxes share exactly when they match the same cases."""
+        if self.is_empty():
+            return ("empty",)
+        places = self.places
+        if places is not None and PlaceSet.of(tree.roots(), tree).issubset(places, tree):
+            places = None
+        values = tuple(
+            sorted(
+                (name, _spelling(admitted))
+                for name, admitted in self.values.items()
+                if admitted != domains.get(name)
+            )
+        )
+        return (places.anchors if places is not None else None, values)
+
 
 def _meet_places(a: PlaceSet | None, b: PlaceSet | None, tree: PlaceTree) -> PlaceSet | None:
     if a is None:
@@ -270,6 +300,12 @@ def _subset(a: ValueSet, b: ValueSet) -> bool:
     if isinstance(a, frozenset) and isinstance(b, frozenset):
         return a <= b
     return False
+
+
+def _spelling(admitted: ValueSet) -> Any:
+    if isinstance(admitted, NumberSet):
+        return admitted.intervals
+    return tuple(sorted(admitted, key=repr))
 
 
 def _empty(v: ValueSet) -> bool:

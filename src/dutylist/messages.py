@@ -149,9 +149,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(a district)",
         "目录的根“{id}”是{kind}；根应是最高一级的属地单位（区）",
     ),
+    # analysis over the whole case space
+    "DL301": (
+        "overlap: cases of problem {problem} have two or more leads ({leads}); neither duty "
+        "is inside the other, so nobody owns them",
+        "职责交叉：问题类型 {problem} 的部分情形有两个以上主责单位（{leads}）；两条职责互不包含，无法确定由谁负责",
+    ),
+    "DL302": (
+        "gap: no duty covers part of problem {problem} ({name}): {cells} of its {total} "
+        "kinds of case have no lead",
+        "职责真空：问题类型 {problem}（{name}）有部分情形没有任何职责覆盖（{total} 类情形中有 {cells} 类无主责）",
+    ),
+    "DL302.none": (
+        "gap: problem {problem} ({name}) has no duty at all: nobody leads its cases",
+        "职责真空：问题类型 {problem}（{name}）没有任何职责，无人负责",
+    ),
+    "DL303": (
+        "whistle gap: some cases of problem {problem} ({name}) get no whistle from any rule",
+        "无哨可吹：问题类型 {problem}（{name}）的部分情形没有任何规则指定吹哪个哨",
+    ),
+    "DL304": (
+        "{what} {id} says the same as {other} ({where}): same matching cases and the same "
+        "answer; keep one",
+        "{what} {id} 与 {other}（{where}）重复：适用情形相同、结论相同；保留一条即可",
+    ),
+    "DL305.never": (
+        "{what} {id} can never apply: its conditions contradict each other or match no problem",
+        "{what} {id} 永远不会适用：条件相互矛盾，或不匹配任何问题类型",
+    ),
+    "DL305.overridden": (
+        "{what} {id} never decides anything: wherever it matches, more specific ones decide",
+        "{what} {id} 从不起作用：凡是它匹配的情形，都由更具体的条目决定",
+    ),
+    "DL305.noop": (
+        "rule {id} sets nothing: no whistle, time limit, escalation or also_report",
+        "规则 {id} 没有设定任何内容：既无哨、时限、升级，也无 also_report",
+    ),
+    "DL306": (
+        "funnel: duty {duty} needs the power '{power}', which its lead {lead} ({name}) lacks, "
+        "and no whistle a {kind} may blow summons a unit that holds it",
+        "漏斗效应：职责 {duty} 需要“{power}”职权，主责单位 {lead}（{name}）没有，且{kind}能吹的哨也召集不到拥有该职权的单位",
+    ),
+    "DL307": (
+        "department {id} ({name}) is reached by no duty, rule or whistle",
+        "部门 {id}（{name}）没有任何职责、规则或哨涉及",
+    ),
+    "DL308": (
+        "whistle {whistle} is routed to places with no {kind} to blow it (e.g. {at}; "
+        "{count} problem type(s))",
+        "哨 {whistle} 会派到没有{kind}可以吹哨的地方（如 {at}；涉及 {count} 个问题类型）",
+    ),
+    "DL309": (
+        "overlap: rules {rules} set different {field} for the same cases of problem "
+        "{problem}, and neither is inside the other",
+        "规则冲突：规则 {rules} 对问题类型 {problem} 的同一情形设定了不同的 {field}，且互不包含",
+    ),
     # cycle
     "DL401": (
         "the unit hierarchy loops: {path}",
         "单位隶属关系形成了环：{path}",
+    ),
+    "DL402.rule": (
+        "rule {rule} escalates in a loop: {path}",
+        "规则 {rule} 的升级链形成了环：{path}",
+    ),
+    "DL402.lead": (
+        "escalation returns to the lead: {path} (problem {problem})",
+        "升级又回到了主责单位：{path}（问题类型 {problem}）",
     ),
 }

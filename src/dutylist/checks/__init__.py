@@ -10,9 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from dutylist.checks import cycles, references
-from dutylist.findings import Finding
+from dutylist.checks import (
+    blowers,
+    coverage,
+    cycles,
+    dead,
+    escalation,
+    funnel,
+    orphans,
+    overlap,
+    redundancy,
+    references,
+)
+from dutylist.findings import Finding, Severity
 from dutylist.load.build import Loaded
+
+# A model with these errors is partial (entries left out, ids unresolved): analysing
+# it would report gaps and overlaps that are only the shadow of those errors.
+UNSOUND_KINDS = ("yaml", "schema", "reference", "cycle")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,19 +35,34 @@ class Check:
     name: str
     codes: tuple[str, ...]
     run: Callable[[Loaded], Iterator[Finding]]
+    needs_sound_model: bool = True
 
 
 CHECKS: tuple[Check, ...] = (
-    Check("references", references.CODES, references.check),
-    Check("unit-cycles", cycles.CODES, cycles.check),
+    Check("references", references.CODES, references.check, needs_sound_model=False),
+    Check("unit-cycles", cycles.CODES, cycles.check, needs_sound_model=False),
+    Check("overlap", overlap.CODES, overlap.check),
+    Check("coverage", coverage.CODES, coverage.check),
+    Check("redundancy", redundancy.CODES, redundancy.check),
+    Check("dead", dead.CODES, dead.check),
+    Check("funnel", funnel.CODES, funnel.check),
+    Check("orphans", orphans.CODES, orphans.check),
+    Check("no-blower", blowers.CODES, blowers.check),
+    Check("escalation-loops", escalation.CODES, escalation.check),
 )
 
 
 def run_checks(loaded: Loaded) -> list[Finding]:
-    """Every check's findings over a catalogue whose model could be built."""
+    """Every check's findings; the analyses only over a sound model."""
     if loaded.catalog is None:
         return []
     findings: list[Finding] = []
     for check in CHECKS:
+        sound = not any(
+            f.kind in UNSOUND_KINDS and f.severity is Severity.ERROR
+            for f in (*loaded.findings, *findings)
+        )
+        if check.needs_sound_model and not sound:
+            continue
         findings.extend(check.run(loaded))
     return findings

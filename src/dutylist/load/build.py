@@ -53,6 +53,7 @@ class Loaded:
     findings: list[Finding]
     files: list[ReadFile]
     broken_ids: dict[str, set[str]] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # analyses shared by checks
 
     @property
     def fatal(self) -> bool:

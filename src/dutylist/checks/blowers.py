@@ -1,0 +1,54 @@
+"""No blower: a whistle routed to places that have no unit of its blower kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dutylist.analysis.cells import anchors_of
+from dutylist.checks.context import compiled_of, sweep_of
+from dutylist.codes import finding
+from dutylist.findings import Finding
+from dutylist.load.build import Loaded
+
+CODES = ("DL308",)
+
+
+def check(loaded: Loaded) -> Iterator[Finding]:
+    compiled = compiled_of(loaded)
+    catalog = compiled.catalog
+    tree = compiled.tree
+    for whistle in catalog.whistles.values():
+        if whistle.blower in catalog.units:
+            continue  # a fixed blower is there wherever the case is
+        lacking = [p for p in tree.places if (p, whistle.blower) not in compiled.nearest_of_kind]
+        if not lacking:
+            continue
+        first: dict[str, Any] | None = None
+        problems: list[str] = []
+        for problem, result in sweep_of(loaded).problems.items():
+            routed = result.whistle_places.get(whistle.id)
+            if not routed:
+                continue
+            plan = result.plan
+            anchors = anchors_of([d.box for d in plan.duties] + [r.box for r in plan.rules])
+            for place in lacking:
+                chain = frozenset(a for a in tree.lineage[place] if a in anchors)
+                if chain in routed:
+                    problems.append(problem)
+                    if first is None:
+                        first = {**routed[chain], "at": place}
+                    break
+        if first is not None:
+            yield finding(
+                "DL308",
+                whistle.at("blower"),
+                args={
+                    "whistle": whistle.id,
+                    "kind": whistle.blower,
+                    "at": first["at"],
+                    "count": len(problems),
+                },
+                subjects=[whistle.id, *problems],
+                witness=first,
+            )

@@ -1,0 +1,39 @@
+"""Overlaps (职责交叉): a case whose applicable duties name two or more leads, or whose
+most specific rules disagree on a field. Each finding carries a witness case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dutylist.checks.context import sweep_of
+from dutylist.codes import finding
+from dutylist.findings import Finding
+from dutylist.load.build import Loaded
+
+CODES = ("DL301", "DL309")
+
+
+def check(loaded: Loaded) -> Iterator[Finding]:
+    for result in sweep_of(loaded).problems.values():
+        plan = result.plan
+        for indices, case in result.overlaps.items():
+            duties = [plan.duties[i].duty for i in indices]
+            last = max(duties, key=lambda d: (d.loc.file, d.loc.line))
+            leads = ", ".join(f"{d.id} → {d.lead}" for d in duties)
+            yield finding(
+                "DL301",
+                last.at("lead"),
+                args={"problem": plan.problem.id, "leads": leads},
+                subjects=[d.id for d in duties],
+                witness=case,
+            )
+        for (field, indices), case in result.rule_conflicts.items():
+            rules = [plan.rules[i].rule for i in indices]
+            last_rule = max(rules, key=lambda r: (r.loc.file, r.loc.line))
+            yield finding(
+                "DL309",
+                last_rule.loc,
+                args={"field": field, "rules": [r.id for r in rules], "problem": plan.problem.id},
+                subjects=[r.id for r in rules],
+                witness=case,
+            )
