@@ -33,8 +33,8 @@ def check(loaded: Loaded) -> Iterator[Finding]:
             continue
         escalate = tuple((e.after_minutes, e.to) for e in rule.escalate or ())
         says = (rule.whistle, rule.respond_within_minutes, escalate)
-        key = (compiled_rule.problems, compiled_rule.box.canonical(tree, domains), says)
-        earlier_rule = first_rule.setdefault(key, rule)
+        rule_key = (compiled_rule.problems, compiled_rule.box.canonical(tree, domains), says)
+        earlier_rule = first_rule.setdefault(rule_key, rule)
         if earlier_rule is not rule:
             yield _repeat("rule", rule, earlier_rule)
 
