@@ -26,7 +26,7 @@ respond_within and escalate. Narrower rules set a field only strictly inside eve
 other rule that sets it and can match the same case: a problem's own whistle (only
 when its category has other problems), a problem's whistle at one street, a
 category's respond_within at one street, a problem's respond_within at one community,
-a problem's escalation above a threshold. The rest only add `also_report`. No two
+a problem's escalation for one part of an attribute. The rest only add `also_report`. No two
 rules have the same matching set.
 
 Injected defects (`--overlaps K`, `--gaps G`, on distinct problems): an overlap is one
@@ -43,15 +43,21 @@ import json
 import random
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-try:
-    DUMPER: Any = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    DUMPER = yaml.SafeDumper
+_BASE_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class DUMPER(_BASE_DUMPER):  # type: ignore[misc, valid-type]
+    """Writes shared lists out in full: no `&id001` anchors in a catalogue."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
 
 CATALOG_ID = "synth"
 
@@ -93,17 +99,42 @@ CATEGORIES = [
     ("民生保障", "community", "24h", "2d"),
 ]
 
-WHISTLES = [
-    {"id": "community", "name": "社区吹哨、党员报到", "blower": "community",
-     "reporters": ["public-unit", "party-members"], "purpose": "开展志愿服务"},
-    {"id": "street", "name": "街道吹哨、部门报到", "blower": "street",
-     "reporters": ["department"], "purpose": "开展综合执法整治"},
-    {"id": "alliance", "name": "党建联盟吹哨、公共单位报到", "blower": "community",
-     "reporters": ["alliance", "public-unit"], "purpose": "推进共驻共建共享"},
-    {"id": "government", "name": "政务吹哨、部门报到", "blower": None,  # the first department
-     "reporters": ["department"], "purpose": "优化营商环境"},
-    {"id": "project", "name": "项目吹哨、部门报到", "blower": "street",
-     "reporters": ["department"], "purpose": "凝聚力量推进发展"},
+WHISTLES: list[dict[str, Any]] = [
+    {
+        "id": "community",
+        "name": "社区吹哨、党员报到",
+        "blower": "community",
+        "reporters": ["public-unit", "party-members"],
+        "purpose": "开展志愿服务",
+    },
+    {
+        "id": "street",
+        "name": "街道吹哨、部门报到",
+        "blower": "street",
+        "reporters": ["department"],
+        "purpose": "开展综合执法整治",
+    },
+    {
+        "id": "alliance",
+        "name": "党建联盟吹哨、公共单位报到",
+        "blower": "community",
+        "reporters": ["alliance", "public-unit"],
+        "purpose": "推进共驻共建共享",
+    },
+    {
+        "id": "government",
+        "name": "政务吹哨、部门报到",
+        "blower": None,  # the first department
+        "reporters": ["department"],
+        "purpose": "优化营商环境",
+    },
+    {
+        "id": "project",
+        "name": "项目吹哨、部门报到",
+        "blower": "street",
+        "reporters": ["department"],
+        "purpose": "凝聚力量推进发展",
+    },
 ]
 WHISTLE_IDS = [w["id"] for w in WHISTLES]
 STREET_WHISTLES = ["street", "project", "government"]  # a blower at every street
@@ -116,7 +147,12 @@ ATTRIBUTES: list[tuple[str, str, str, list[Any]]] = [
     ("severity", "严重程度", "enum", ["一般", "较重", "严重"]),
     ("land", "土地性质", "enum", ["国有土地", "集体土地", "林地", "耕地"]),
     ("position", "发生位置", "enum", ["机动车道", "人行道", "小区内部", "广场"]),
-    ("party", "当事主体", "enum", ["个人", "个体工商户", "企业", "机关事业单位", "社会组织", "其他"]),
+    (
+        "party",
+        "当事主体",
+        "enum",
+        ["个人", "个体工商户", "企业", "机关事业单位", "社会组织", "其他"],
+    ),
     ("period", "发生时段", "enum", ["白天", "夜间", "节假日"]),
     ("load_bearing", "是否涉及承重墙", "boolean", []),
     ("fire_hazard", "是否存在消防隐患", "boolean", []),
@@ -130,23 +166,85 @@ ATTRIBUTES: list[tuple[str, str, str, list[Any]]] = [
 ATTR = {a[0]: a for a in ATTRIBUTES}
 
 SETTINGS = [
-    ("小区", "住宅小区"), ("道路", "街路"), ("河道", "河沟"), ("公园", "游园"),
-    ("市场", "集贸市场"), ("校园周边", "学校周边"), ("商圈", "商业圈"),
-    ("背街小巷", "小街小巷"), ("城中村", "村改居"), ("工地", "建筑工地"),
-    ("景区", "旅游景区"), ("车站", "客运站"), ("医院周边", "医院周围"), ("农村", "乡村"),
-    ("山林", "林区"), ("老旧院落", "老院子"), ("商业街", "步行街"), ("地下空间", "地下室"),
-    ("桥下空间", "桥洞"), ("广场", "广场周边"),
+    ("小区", "住宅小区"),
+    ("道路", "街路"),
+    ("河道", "河沟"),
+    ("公园", "游园"),
+    ("市场", "集贸市场"),
+    ("校园周边", "学校周边"),
+    ("商圈", "商业圈"),
+    ("背街小巷", "小街小巷"),
+    ("城中村", "村改居"),
+    ("工地", "建筑工地"),
+    ("景区", "旅游景区"),
+    ("车站", "客运站"),
+    ("医院周边", "医院周围"),
+    ("农村", "乡村"),
+    ("山林", "林区"),
+    ("老旧院落", "老院子"),
+    ("商业街", "步行街"),
+    ("地下空间", "地下室"),
+    ("桥下空间", "桥洞"),
+    ("广场", "广场周边"),
 ]
 OBJECTS = [
-    "噪声", "油烟", "渣土", "广告", "停车", "垃圾", "污水", "违建", "摊贩", "群租", "养犬",
-    "井盖", "路灯", "绿化", "消防通道", "电动车充电", "高空抛物", "扬尘", "积水", "管线",
-    "无证经营", "食品安全", "燃气", "电梯", "房屋安全", "供暖", "供水", "供电", "物业",
-    "拆迁", "征地", "施工", "树木", "野生动物", "防汛", "非法采砂", "秸秆", "共享单车",
-    "快递", "充电桩",
+    "噪声",
+    "油烟",
+    "渣土",
+    "广告",
+    "停车",
+    "垃圾",
+    "污水",
+    "违建",
+    "摊贩",
+    "群租",
+    "养犬",
+    "井盖",
+    "路灯",
+    "绿化",
+    "消防通道",
+    "电动车充电",
+    "高空抛物",
+    "扬尘",
+    "积水",
+    "管线",
+    "无证经营",
+    "食品安全",
+    "燃气",
+    "电梯",
+    "房屋安全",
+    "供暖",
+    "供水",
+    "供电",
+    "物业",
+    "拆迁",
+    "征地",
+    "施工",
+    "树木",
+    "野生动物",
+    "防汛",
+    "非法采砂",
+    "秸秆",
+    "共享单车",
+    "快递",
+    "充电桩",
 ]
 ISSUES = [
-    "扰民", "违规", "纠纷", "隐患", "投诉", "乱象", "占道", "破损", "污染", "整治", "堵塞",
-    "缺失", "超标", "失管", "冲突",
+    "扰民",
+    "违规",
+    "纠纷",
+    "隐患",
+    "投诉",
+    "乱象",
+    "占道",
+    "破损",
+    "污染",
+    "整治",
+    "堵塞",
+    "缺失",
+    "超标",
+    "失管",
+    "冲突",
 ]
 
 DEPARTMENT_BASES = [
@@ -199,21 +297,44 @@ DEPARTMENT_BASES = [
 ]
 DEPARTMENT_SUFFIXES = ["局", "执法大队", "事务办公室"]
 PUBLIC_BASES = [
-    ("供电局", ["供电"]), ("自来水公司", ["供水"]), ("燃气公司", ["供气"]),
-    ("人民医院", ["医疗服务"]), ("中医医院", ["医疗服务"]), ("妇幼保健院", ["医疗服务"]),
-    ("疾病预防控制中心", ["疾病防控"]), ("环卫站", ["环卫作业"]), ("公交公司", ["公交运营"]),
-    ("图书馆", ["文化服务"]), ("文化馆", ["文化服务"]), ("第一中学", ["教育服务"]),
-    ("邮政分公司", ["邮政服务"]), ("电信分公司", ["通信保障"]), ("物业服务中心", ["物业服务"]),
+    ("供电局", ["供电"]),
+    ("自来水公司", ["供水"]),
+    ("燃气公司", ["供气"]),
+    ("人民医院", ["医疗服务"]),
+    ("中医医院", ["医疗服务"]),
+    ("妇幼保健院", ["医疗服务"]),
+    ("疾病预防控制中心", ["疾病防控"]),
+    ("环卫站", ["环卫作业"]),
+    ("公交公司", ["公交运营"]),
+    ("图书馆", ["文化服务"]),
+    ("文化馆", ["文化服务"]),
+    ("第一中学", ["教育服务"]),
+    ("邮政分公司", ["邮政服务"]),
+    ("电信分公司", ["通信保障"]),
+    ("物业服务中心", ["物业服务"]),
 ]
 STREET_POWERS = ["巡查", "劝导", "统筹协调"]
 LAWS = [
-    "中华人民共和国城乡规划法", "中华人民共和国行政处罚法", "中华人民共和国行政强制法",
-    "中华人民共和国环境保护法", "中华人民共和国环境噪声污染防治法", "中华人民共和国大气污染防治法",
-    "中华人民共和国食品安全法", "中华人民共和国消防法", "中华人民共和国道路交通安全法",
-    "中华人民共和国治安管理处罚法", "中华人民共和国安全生产法", "中华人民共和国土地管理法",
-    "中华人民共和国森林法", "中华人民共和国水法", "中华人民共和国残疾人保障法",
-    "物业管理条例", "城市市容和环境卫生管理条例", "无证无照经营查处办法",
-    "娱乐场所管理条例", "优化营商环境条例",
+    "中华人民共和国城乡规划法",
+    "中华人民共和国行政处罚法",
+    "中华人民共和国行政强制法",
+    "中华人民共和国环境保护法",
+    "中华人民共和国环境噪声污染防治法",
+    "中华人民共和国大气污染防治法",
+    "中华人民共和国食品安全法",
+    "中华人民共和国消防法",
+    "中华人民共和国道路交通安全法",
+    "中华人民共和国治安管理处罚法",
+    "中华人民共和国安全生产法",
+    "中华人民共和国土地管理法",
+    "中华人民共和国森林法",
+    "中华人民共和国水法",
+    "中华人民共和国残疾人保障法",
+    "物业管理条例",
+    "城市市容和环境卫生管理条例",
+    "无证无照经营查处办法",
+    "娱乐场所管理条例",
+    "优化营商环境条例",
 ]
 
 PHASES = [
@@ -258,7 +379,7 @@ def scaled(name: str, scale: float, minimum: int = 1) -> int:
 # -- conditions ------------------------------------------------------------------------
 def sample(attr: str, cond: Any) -> Any:
     """A value of `attr` that satisfies `cond` (as written in YAML)."""
-    _, _, kind, spec = ATTR[attr]
+    spec = ATTR[attr][3]
     if isinstance(cond, dict):
         if "not" in cond:
             return next(v for v in spec if v not in cond["not"])
@@ -290,11 +411,28 @@ def enum_cond(group: list[str], values: list[str]) -> Any:
 
 # -- the duty tree of one problem ------------------------------------------------------
 class Node:
-    __slots__ = ("when", "lead", "children", "split", "used", "place", "constrained", "parent",
-                 "style", "support", "needs", "basis")
+    __slots__ = (
+        "basis",
+        "children",
+        "constrained",
+        "lead",
+        "needs",
+        "parent",
+        "place",
+        "split",
+        "style",
+        "support",
+        "used",
+        "when",
+    )
 
-    def __init__(self, when: dict[str, Any], place: tuple[str, str | None],
-                 constrained: frozenset[str], parent: Node | None) -> None:
+    def __init__(
+        self,
+        when: dict[str, Any],
+        place: tuple[str, str | None],
+        constrained: frozenset[str],
+        parent: Node | None,
+    ) -> None:
         self.when = when
         self.place = place  # ("all", None) | ("street", id) | ("community", id) | ("set", None)
         self.constrained = constrained
@@ -350,8 +488,9 @@ class Synth:
         n_comm = scaled("communities", self.scale)
         self.root = "city"
         self.word("合成市中心区")
-        self.units.append({"id": "city", "name": "合成市中心区", "kind": "district",
-                           "aliases": ["中心区"]})
+        self.units.append(
+            {"id": "city", "name": "合成市中心区", "kind": "district", "aliases": ["中心区"]}
+        )
         self.word("中心区")
         width = len(str(n_streets))
         self.streets = [f"st{i + 1:0{width}d}" for i in range(n_streets)]
@@ -359,8 +498,16 @@ class Synth:
         for sid, name in zip(self.streets, street_names, strict=True):
             self.word(name + "街道")
             self.word(name)
-            self.units.append({"id": sid, "name": name + "街道", "kind": "street",
-                               "parent": "city", "aliases": [name], "powers": STREET_POWERS})
+            self.units.append(
+                {
+                    "id": sid,
+                    "name": name + "街道",
+                    "kind": "street",
+                    "parent": "city",
+                    "aliases": [name],
+                    "powers": STREET_POWERS,
+                }
+            )
             self.powers[sid] = STREET_POWERS
         # communities: one for each street first, then at random
         owner = [self.streets[i % n_streets] for i in range(min(n_comm, n_streets))]
@@ -378,41 +525,70 @@ class Synth:
             comm_units.append((cid, name + "社区", street))
         self.communities_of = by_street
         self.communities = [c for s in self.streets for c in by_street[s]]
-        comm_unit = {cid: {"id": cid, "name": name, "kind": "community", "parent": street}
-                     for cid, name, street in comm_units}
+        comm_unit = {
+            cid: {"id": cid, "name": name, "kind": "community", "parent": street}
+            for cid, name, street in comm_units
+        }
         for cid in self.communities:
             self.units.append(comm_unit[cid])
         # party members and alliances of a few communities
         self.community_reporters: dict[str, list[str]] = {}
-        picks = rng.sample(self.communities, min(len(self.communities),
-                                                 scaled("party_members", self.scale)))
+        picks = rng.sample(
+            self.communities, min(len(self.communities), scaled("party_members", self.scale))
+        )
         for cid in picks:
             uid = f"{cid}.dangyuan"
             name = comm_unit[cid]["name"] + "在职党员"
             self.word(name)
-            self.units.append({"id": uid, "name": name, "kind": "party-members", "parent": cid,
-                               "powers": ["志愿服务", "结对帮扶"]})
+            self.units.append(
+                {
+                    "id": uid,
+                    "name": name,
+                    "kind": "party-members",
+                    "parent": cid,
+                    "powers": ["志愿服务", "结对帮扶"],
+                }
+            )
             self.community_reporters.setdefault(cid, []).append(uid)
-        picks = rng.sample(self.communities, min(len(self.communities),
-                                                 scaled("alliances", self.scale)))
+        picks = rng.sample(
+            self.communities, min(len(self.communities), scaled("alliances", self.scale))
+        )
         for cid in picks:
             uid = f"{cid}.lianmeng"
             name = comm_unit[cid]["name"] + "党建联盟"
             self.word(name)
-            self.units.append({"id": uid, "name": name, "kind": "alliance", "parent": cid,
-                               "powers": ["志愿服务", "共建共享"]})
+            self.units.append(
+                {
+                    "id": uid,
+                    "name": name,
+                    "kind": "alliance",
+                    "parent": cid,
+                    "powers": ["志愿服务", "共建共享"],
+                }
+            )
             self.community_reporters.setdefault(cid, []).append(uid)
         # leadership
         self.word("区委区政府主要领导")
-        self.units.append({"id": "leaders", "name": "区委区政府主要领导", "kind": "leadership",
-                           "parent": "city", "powers": ["统筹调度", "督查问责"],
-                           "aliases": ["区主要领导"]})
+        self.units.append(
+            {
+                "id": "leaders",
+                "name": "区委区政府主要领导",
+                "kind": "leadership",
+                "parent": "city",
+                "powers": ["统筹调度", "督查问责"],
+                "aliases": ["区主要领导"],
+            }
+        )
         self.word("区主要领导")
         # departments and public units
         self.departments: list[str] = []
         n_dept = scaled("departments", self.scale)
-        combos = [(b, s) for s in DEPARTMENT_SUFFIXES for b in DEPARTMENT_BASES
-                  if s == "局" or not b[0].startswith("委")]
+        combos = [
+            (b, s)
+            for s in DEPARTMENT_SUFFIXES
+            for b in DEPARTMENT_BASES
+            if s == "局" or not b[0].startswith("委")
+        ]
         for i in range(n_dept):
             (base, powers), suffix = combos[i % len(combos)]
             round_ = i // len(combos)
@@ -428,8 +604,16 @@ class Synth:
             mine = list(dict.fromkeys(powers + extra))
             aliases = [alias] if self.word(alias) else []
             assert self.word(name), name
-            self.units.append({"id": uid, "name": name, "kind": "department", "parent": "city",
-                               "powers": mine, "aliases": aliases})
+            self.units.append(
+                {
+                    "id": uid,
+                    "name": name,
+                    "kind": "department",
+                    "parent": "city",
+                    "powers": mine,
+                    "aliases": aliases,
+                }
+            )
             self.powers[uid] = mine
             self.departments.append(uid)
         self.public_units: list[str] = []
@@ -441,8 +625,16 @@ class Synth:
             uid = f"gg{i + 1:02d}"
             assert self.word(name), name
             aliases = [alias] if self.word(alias) else []
-            self.units.append({"id": uid, "name": name, "kind": "public-unit", "parent": "city",
-                               "powers": powers, "aliases": aliases})
+            self.units.append(
+                {
+                    "id": uid,
+                    "name": name,
+                    "kind": "public-unit",
+                    "parent": "city",
+                    "powers": powers,
+                    "aliases": aliases,
+                }
+            )
             self.powers[uid] = powers
             self.public_units.append(uid)
         self.agencies = self.departments + self.public_units
@@ -463,16 +655,23 @@ class Synth:
             setting, synonym = SETTINGS[m]
             name = f"{setting}{o}{i}"
             assert self.word(name), name
-            aliases = []
+            aliases: list[str] = []
             for alias in (f"{synonym}{o}{i}", f"{o}{i}（{setting}）"):
                 if len(aliases) < rng.randint(1, 2) and self.word(alias):
                     aliases.append(alias)
-            category = index if index < len(self.categories) else rng.randrange(len(self.categories))
+            category = (
+                index if index < len(self.categories) else rng.randrange(len(self.categories))
+            )
             k = rng.choices([0, 1, 2, 3], weights=[15, 35, 30, 20])[0]
             attrs = rng.sample(names, k)
             attrs.sort(key=names.index)
-            problem = {"id": f"p{index + 1:0{width}d}", "name": name, "aliases": aliases,
-                       "category": self.categories[category][0], "attributes": attrs}
+            problem = {
+                "id": f"p{index + 1:0{width}d}",
+                "name": name,
+                "aliases": aliases,
+                "category": self.categories[category][0],
+                "attributes": attrs,
+            }
             self.problems.append(problem)
         self.problem_by_id = {p["id"]: p for p in self.problems}
         self.members: dict[str, list[str]] = {c[0]: [] for c in self.categories}
@@ -480,7 +679,9 @@ class Synth:
             self.members[p["category"]].append(p["id"])
         # each category leans on a pool of departments
         self.category_pool = {
-            c[0]: rng.sample(self.agencies, min(len(self.agencies), max(3, len(self.agencies) // 6)))
+            c[0]: rng.sample(
+                self.agencies, min(len(self.agencies), max(3, len(self.agencies) // 6))
+            )
             for c in self.categories
         }
 
@@ -544,7 +745,7 @@ class Synth:
             if kind == "all":
                 return True  # there are many places; add_child retries
             if kind == "street":
-                return len(used or ()) < len(self.communities_of[pid])
+                return len(used or ()) < len(self.communities_of[str(pid)])
             return False
         _, _, kind, spec = ATTR[dim]
         if kind == "enum":
@@ -585,8 +786,11 @@ class Synth:
                             if not self.communities:
                                 break
                             c = rng.choice(self.communities)
-                            if (c in used["communities"] or self.street_of[c] in used["streets"]
-                                    or c in picked):
+                            if (
+                                c in used["communities"]
+                                or self.street_of[c] in used["streets"]
+                                or c in picked
+                            ):
                                 continue
                             picked.append(c)
                         if not picked:
@@ -598,7 +802,7 @@ class Synth:
                 if anchors is None:
                     return None
             else:  # a street: one of its communities
-                free = [c for c in self.communities_of[pid] if c not in used["communities"]]
+                free = [c for c in self.communities_of[str(pid)] if c not in used["communities"]]
                 c = rng.choice(free)
                 used["communities"].add(c)
                 anchors, place = [c], ("community", c)
@@ -616,8 +820,8 @@ class Synth:
                 when[dim] = node.used[0]
             else:
                 used = node.used = node.used or []
-                free = [i for i in range(len(spec)) if i not in used]
-                i = rng.choice(free)
+                segments = [i for i in range(len(spec)) if i not in used]
+                i = rng.choice(segments)
                 used.append(i)
                 lo = spec[i]
                 hi = spec[i + 1] if i + 1 < len(spec) else None
@@ -659,8 +863,9 @@ class Synth:
         n_problems = len(self.problems)
         total = round(CITY["duties"] * self.scale)
         total = max(total, n_problems)
-        targets = [total // n_problems + (1 if i < total % n_problems else 0)
-                   for i in range(n_problems)]
+        targets = [
+            total // n_problems + (1 if i < total % n_problems else 0) for i in range(n_problems)
+        ]
         for _ in range(n_problems):  # vary the sizes, keeping the sum
             a, b = rng.randrange(n_problems), rng.randrange(n_problems)
             move = rng.randint(0, 4)
@@ -668,8 +873,11 @@ class Synth:
                 targets[a] -= move
                 targets[b] += move
         self.trees: dict[str, list[Node]] = {}
+        carry = 0  # duties made beyond (or short of) the targets so far
         for problem, target in zip(self.problems, targets, strict=True):
-            self.trees[problem["id"]] = self.grow(problem, target)
+            roots = self.grow(problem, max(1, target - carry))
+            self.trees[problem["id"]] = roots
+            carry += sum(len(r.walk()) for r in roots) - target
 
     # -- injected defects -------------------------------------------------------------
     def inject(self) -> None:
@@ -682,7 +890,7 @@ class Synth:
             )
         chosen = rng.sample(ids, self.overlaps + self.gaps)
         self.overlap_problems = sorted(chosen[: self.overlaps])
-        self.gap_problems = sorted(chosen[self.overlaps:])
+        self.gap_problems = sorted(chosen[self.overlaps :])
         self.extra: dict[int, Node] = {}  # id(leaf) → its injected twin
         self.overlap_detail: dict[str, dict[str, Any]] = {}
         for pid in self.overlap_problems:
@@ -731,7 +939,7 @@ class Synth:
             return True
         return {"gte": rng.choice(spec)}
 
-    def reporters(self, exclude: list[str] = ()) -> list[str]:
+    def reporters(self, exclude: Sequence[str] = ()) -> list[str]:
         pool = [u for u in self.agencies if u not in exclude]
         return self.rng.sample(pool, min(len(pool), self.rng.randint(1, 2)))
 
@@ -741,15 +949,22 @@ class Synth:
         target = max(n_cat, round(CITY["rules"] * self.scale))
         rest = target - n_cat
         self.rule_files: dict[str, list[dict[str, Any]]] = {
-            "dispatch.yaml": [], "streets.yaml": [], "problems.yaml": []
+            "dispatch.yaml": [],
+            "streets.yaml": [],
+            "problems.yaml": [],
         }
         keys: set[tuple[Any, ...]] = set()
         cat_whistle: dict[str, str] = {}
         cat_respond: dict[str, str] = {}
+        rule: dict[str, Any]
         for name, whistle, respond, after in self.categories:
-            rule = {"name": f"{name}类{next(w['name'] for w in WHISTLES if w['id'] == whistle)}",
-                    "when": {"category": name}, "whistle": whistle, "respond_within": respond,
-                    "escalate": [{"after": after, "to": "leaders"}]}
+            rule = {
+                "name": f"{name}类{next(w['name'] for w in WHISTLES if w['id'] == whistle)}",
+                "when": {"category": name},
+                "whistle": whistle,
+                "respond_within": respond,
+                "escalate": [{"after": after, "to": "leaders"}],
+            }
             keys.add(self.rule_key(rule))
             self.rule_files["dispatch.yaml"].append(rule)
             cat_whistle[name] = whistle
@@ -777,36 +992,62 @@ class Synth:
             name = rng.choice(self.categories)[0]
             street = rng.choice(self.streets)
             respond = rng.choice([r for r in ["1h", "2h", "4h", "48h"] if r != cat_respond[name]])
-            rule = {"name": f"{street_name[street]}{name}类到场时限",
-                    "when": {"category": name, "at": [street]}, "respond_within": respond}
+            rule = {
+                "name": f"{street_name[street]}{name}类到场时限",
+                "when": {"category": name, "at": [street]},
+                "respond_within": respond,
+            }
             if add("streets.yaml", rule):
                 cat_street_respond[(name, street)] = respond
         for _ in range(max(1 if big else 0, round(rest * 0.025))):
             name = rng.choice(self.categories)[0]
             street = rng.choice(self.streets)
-            add("streets.yaml", {"name": f"{street_name[street]}{name}类加派",
-                                 "when": {"category": name, "at": [street]},
-                                 "also_report": self.reporters()})
+            add(
+                "streets.yaml",
+                {
+                    "name": f"{street_name[street]}{name}类加派",
+                    "when": {"category": name, "at": [street]},
+                    "also_report": self.reporters(),
+                },
+            )
         for _ in range(max(1 if big else 0, round(rest * 0.015))):
             name = rng.choice(self.categories)[0]
-            declared = sorted({a for p in self.members[name]
-                               for a in self.problem_by_id[p]["attributes"]})
+            declared = sorted(
+                {a for p in self.members[name] for a in self.problem_by_id[p]["attributes"]}
+            )
             if not declared:
                 continue
             attr = rng.choice(declared)
-            add("streets.yaml", {"name": f"{name}类{ATTR[attr][1]}加派",
-                                 "when": {"category": name, attr: self.attr_cond(attr)},
-                                 "also_report": self.reporters()})
+            add(
+                "streets.yaml",
+                {
+                    "name": f"{name}类{ATTR[attr][1]}加派",
+                    "when": {"category": name, attr: self.attr_cond(attr)},
+                    "also_report": self.reporters(),
+                },
+            )
         for _ in range(min(2, rest // 200)):
             street = rng.choice(self.streets)
-            add("streets.yaml", {"name": f"{street_name[street]}全域加派",
-                                 "when": {"at": [street]}, "also_report": self.reporters()})
+            add(
+                "streets.yaml",
+                {
+                    "name": f"{street_name[street]}全域加派",
+                    "when": {"at": [street]},
+                    "also_report": self.reporters(),
+                },
+            )
         # problem-level rules
         own_rule: dict[str, dict[str, Any]] = {}
         p_whistle: dict[str, str] = {}
         escalated: set[str] = set()
-        kinds = ["own", "street-whistle", "community-respond", "community-also",
-                 "attr-escalate", "attr-also"]
+        kinds = [
+            "own",
+            "street-whistle",
+            "community-respond",
+            "community-also",
+            "attr-escalate",
+            "attr-also",
+        ]
         weights = [3, 1.5, 1.5, 1, 1, 1]
         attempts = 0
         while count < rest and attempts < 50 * rest + 100:
@@ -817,8 +1058,7 @@ class Synth:
             if kind == "own":
                 if pid in own_rule:
                     continue
-                rule: dict[str, Any] = {"name": f"{problem['name']}专项",
-                                        "when": {"problem": pid}}
+                rule = {"name": f"{problem['name']}专项", "when": {"problem": pid}}
                 whistled = sum(1 for m in self.members[cat] if m in p_whistle)
                 if whistled < len(self.members[cat]) - 1 and rng.random() < 0.3:
                     whistle = rng.choice([w for w in WHISTLE_IDS if w != cat_whistle[cat]])
@@ -832,9 +1072,11 @@ class Synth:
             elif kind == "street-whistle":
                 street = rng.choice(self.streets)
                 taken = {cat_whistle[cat], p_whistle.get(pid)}
-                rule = {"name": f"{problem['name']}·{street_name[street]}",
-                        "when": {"problem": pid, "at": [street]},
-                        "whistle": rng.choice([w for w in STREET_WHISTLES if w not in taken])}
+                rule = {
+                    "name": f"{problem['name']}·{street_name[street]}",
+                    "when": {"problem": pid, "at": [street]},
+                    "whistle": rng.choice([w for w in STREET_WHISTLES if w not in taken]),
+                }
                 if rng.random() < 0.5:
                     rule["also_report"] = self.reporters()
                 add("problems.yaml", rule)
@@ -842,12 +1084,15 @@ class Synth:
                 if not self.communities:
                     continue
                 c = rng.choice(self.communities)
-                rule = {"name": f"{problem['name']}·{comm_name[c]}", "when": {"problem": pid,
-                                                                               "at": [c]}}
+                rule = {
+                    "name": f"{problem['name']}·{comm_name[c]}",
+                    "when": {"problem": pid, "at": [c]},
+                }
                 if kind == "community-respond":
                     parent = cat_street_respond.get((cat, self.street_of[c]), cat_respond[cat])
                     rule["respond_within"] = rng.choice(
-                        [r for r in ["15m", "20m", "45m", "6h"] if r != parent])
+                        [r for r in ["15m", "20m", "45m", "6h"] if r != parent]
+                    )
                 local = self.community_reporters.get(c, [])
                 rule["also_report"] = local + self.reporters(local) if local else self.reporters()
                 if kind == "community-respond" and rng.random() < 0.5:
@@ -857,8 +1102,10 @@ class Synth:
                 if not problem["attributes"]:
                     continue
                 attr = rng.choice(problem["attributes"])
-                rule = {"name": f"{problem['name']}·{ATTR[attr][1]}",
-                        "when": {"problem": pid, attr: self.attr_cond(attr)}}
+                rule = {
+                    "name": f"{problem['name']}·{ATTR[attr][1]}",
+                    "when": {"problem": pid, attr: self.attr_cond(attr)},
+                }
                 if kind == "attr-escalate":
                     if pid in escalated:
                         continue
@@ -870,6 +1117,7 @@ class Synth:
                 else:
                     rule["also_report"] = self.reporters()
                     add("problems.yaml", rule)
+        self.rule_files["problems.yaml"].sort(key=lambda r: r["when"]["problem"])
         n = 0
         for rules in self.rule_files.values():
             for rule in rules:
@@ -889,23 +1137,34 @@ class Synth:
             lead = pool[i % len(pool)] if i % 5 else rng.choice(self.streets)
             others = [u for u in self.agencies if u != lead]
             task: dict[str, Any] = {
-                "id": f"T{i + 1:02d}", "name": name, "aim": AIMS[i * len(AIMS) // len(TASKS)],
-                "lead": lead, "support": rng.sample(others, min(len(others), rng.randint(1, 3))),
-                "phase": phase, "due": due, "results": results, "status": status,
+                "id": f"T{i + 1:02d}",
+                "name": name,
+                "aim": AIMS[i * len(AIMS) // len(TASKS)],
+                "lead": lead,
+                "support": rng.sample(others, min(len(others), rng.randint(1, 3))),
+                "phase": phase,
+                "due": due,
+                "results": results,
+                "status": status,
             }
             if done_on:
                 task["done_on"] = done_on
                 if "制度成果" in results:
-                    task["documents"] = [{"title": f"《{name}工作方案》",
-                                          "number": f"合办发〔2019〕{i + 1}号",
-                                          "date": done_on}]
+                    task["documents"] = [
+                        {
+                            "title": f"《{name}工作方案》",
+                            "number": f"合办发〔2019〕{i + 1}号",
+                            "date": done_on,
+                        }
+                    ]
             tasks.append(task)
         return {"phases": PHASES, "tasks": tasks}
 
     def case_for(self, problem: dict[str, Any], when: dict[str, Any]) -> tuple[str, dict]:
         at = when.get("at", [self.root])[0]
-        values = {a: sample(a, when[a]) if a in when else any_value(a)
-                  for a in problem["attributes"]}
+        values = {
+            a: sample(a, when[a]) if a in when else any_value(a) for a in problem["attributes"]
+        }
         return at, values
 
     def build_cases(self, ids: dict[int, str]) -> list[dict[str, Any]]:
@@ -917,8 +1176,11 @@ class Synth:
             leaves = [n for r in self.trees[problem["id"]] for n in r.walk() if not n.children]
             leaf = rng.choice(leaves)
             at, values = self.case_for(problem, leaf.when)
-            case = {"name": f"{problem['name']}（{ids[id(leaf)]}）", "problem": problem["id"],
-                    "at": at}
+            case = {
+                "name": f"{problem['name']}（{ids[id(leaf)]}）",
+                "problem": problem["id"],
+                "at": at,
+            }
             if values:
                 case["with"] = values
             case["expect"] = {"lead": leaf.lead, "duties": [ids[id(leaf)]]}
@@ -943,7 +1205,7 @@ class Synth:
 
     # -- output -----------------------------------------------------------------------
     def duty_records(self) -> tuple[list[dict[str, Any]], dict[int, str]]:
-        records = []
+        records: list[dict[str, Any]] = []
         ids: dict[int, str] = {}
         for problem in self.problems:
             for root in self.trees[problem["id"]]:
@@ -1004,8 +1266,10 @@ class Synth:
             "key_tasks": len(TASKS),
             "results_leads": {"实践成果": leads, "制度成果": leads, "理论成果": research},
         }
-        header = (f"# generated by benchmarks/synth.py --scale {self.scale} --seed {self.seed} "
-                  f"--overlaps {self.overlaps} --gaps {self.gaps}; do not edit\n")
+        header = (
+            f"# generated by benchmarks/synth.py --scale {self.scale} --seed {self.seed} "
+            f"--overlaps {self.overlaps} --gaps {self.gaps}; do not edit\n"
+        )
         folder = out / "catalogs" / CATALOG_ID
         rules_folder = out / "rules" / CATALOG_ID
         for d in (folder, rules_folder):
@@ -1025,8 +1289,14 @@ class Synth:
             if rules:
                 files[rules_folder / name] = {"rules": rules}
         for path, content in files.items():
-            text = yaml.dump(content, Dumper=DUMPER, allow_unicode=True, sort_keys=False,
-                             default_flow_style=None, width=100000)
+            text = yaml.dump(
+                content,
+                Dumper=DUMPER,
+                allow_unicode=True,
+                sort_keys=False,
+                default_flow_style=None,
+                width=100000,
+            )
             path.write_text(header + text, encoding="utf-8")
         kinds: dict[str, int] = {}
         for u in self.units:
@@ -1039,7 +1309,8 @@ class Synth:
             "counts": {
                 "units": len(self.units),
                 "units_by_kind": kinds,
-                "places": kinds.get("district", 0) + kinds.get("street", 0)
+                "places": kinds.get("district", 0)
+                + kinds.get("street", 0)
                 + kinds.get("community", 0),
                 "attributes": len(ATTRIBUTES),
                 "categories": len(self.categories),
@@ -1070,8 +1341,9 @@ class Synth:
 POWER_POOL = sorted({p for _, ps in DEPARTMENT_BASES for p in ps})
 
 
-def generate(out_dir: Path, scale: float = 1.0, seed: int = 0, overlaps: int = 0,
-             gaps: int = 0) -> dict[str, Any]:
+def generate(
+    out_dir: Path, scale: float = 1.0, seed: int = 0, overlaps: int = 0, gaps: int = 0
+) -> dict[str, Any]:
     """Write the synthetic catalogue under out_dir and return its manifest."""
     return Synth(scale, seed, overlaps, gaps).generate(Path(out_dir))
 
@@ -1083,10 +1355,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = a city (default)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--overlaps", type=int, default=0, metavar="K",
-                        help="problems that get one injected overlap")
-    parser.add_argument("--gaps", type=int, default=0, metavar="G",
-                        help="other problems that get one uncovered region")
+    parser.add_argument(
+        "--overlaps",
+        type=int,
+        default=0,
+        metavar="K",
+        help="problems that get one injected overlap",
+    )
+    parser.add_argument(
+        "--gaps",
+        type=int,
+        default=0,
+        metavar="G",
+        help="other problems that get one uncovered region",
+    )
     args = parser.parse_args(argv)
     if args.scale <= 0 or args.overlaps < 0 or args.gaps < 0:
         parser.error("--scale must be positive, --overlaps and --gaps not negative")

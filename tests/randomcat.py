@@ -150,7 +150,7 @@ def catalogs(draw: Any) -> RandomCatalog:
         if scope == "problem":
             when["problem"] = draw(st.sampled_from(list(problems)))
         elif scope == "category":
-            when["category"] = draw(st.sampled_from(["c1", "c2"]))
+            when["category"] = draw(st.sampled_from(sorted(set(categories.values()))))
         if when:
             rule["when"] = when
         if draw(st.booleans()):
@@ -216,7 +216,7 @@ def matches(
 
 def all_cases(catalog: RandomCatalog, problem: str) -> list[tuple[str, dict[str, Any]]]:
     attributes = catalog.problems[problem]
-    combos = itertools.product(*(SPACE[a] for a in attributes))
+    combos = list(itertools.product(*(SPACE[a] for a in attributes)))
     return [
         (place, dict(zip(attributes, combo, strict=True))) for place in PLACES for combo in combos
     ]

@@ -191,8 +191,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "漏斗效应：职责 {duty} 需要“{power}”职权，主责单位 {lead}（{name}）没有，且{kind}能吹的哨也召集不到拥有该职权的单位",
     ),
     "DL307": (
-        "department {id} ({name}) is reached by no duty, rule or whistle",
-        "部门 {id}（{name}）没有任何职责、规则或哨涉及",
+        "{kind} {id} ({name}) is reached by no duty, rule or whistle",
+        "{kind} {id}（{name}）没有任何职责、规则或哨涉及",
     ),
     "DL308": (
         "whistle {whistle} is routed to places with no {kind} to blow it (e.g. {at}; "
