@@ -25,5 +25,8 @@ def check(loaded: Loaded) -> Iterator[Finding]:
     for unit in catalog.units.values():
         if unit.kind in ORPHAN_KINDS and unit.id not in reached and unit.kind not in summoned_kinds:
             yield finding(
-                "DL307", unit.loc, args={"id": unit.id, "name": unit.name}, subjects=[unit.id]
+                "DL307",
+                unit.loc,
+                args={"id": unit.id, "name": unit.name, "kind": unit.kind},
+                subjects=[unit.id],
             )
