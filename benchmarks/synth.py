@@ -26,8 +26,8 @@ respond_within and escalate. Narrower rules set a field only strictly inside eve
 other rule that sets it and can match the same case: a problem's own whistle (only
 when its category has other problems), a problem's whistle at one street, a
 category's respond_within at one street, a problem's respond_within at one community,
-a problem's escalation for one part of an attribute. The rest only add `also_report`. No two
-rules have the same matching set.
+a problem's escalation for one part of an attribute. The rest only add `also_report`.
+No two rules have the same matching set.
 
 Injected defects (`--overlaps K`, `--gaps G`, on distinct problems): an overlap is one
 more duty whose `when` repeats a leaf duty's word for word, with another lead; a gap

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import networkx as nx
+
 from dutylist.analysis.sweep import Sweep, sweep
 from dutylist.engine.compiled import Compiled
+from dutylist.graph import build_graph
 from dutylist.load.build import Loaded
 
 
@@ -20,3 +23,10 @@ def sweep_of(loaded: Loaded) -> Sweep:
         loaded.cache["sweep"] = sweep(compiled_of(loaded))
     result: Sweep = loaded.cache["sweep"]
     return result
+
+
+def graph_of(loaded: Loaded) -> nx.MultiDiGraph:
+    if "graph" not in loaded.cache:
+        loaded.cache["graph"] = build_graph(compiled_of(loaded))
+    graph: nx.MultiDiGraph = loaded.cache["graph"]
+    return graph

@@ -1,0 +1,81 @@
+"""`dutylist graph [PATH] --format dot|graphml|json|mermaid`: export the responsibility graph."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dutylist.commands.common import EXIT_OK, add_subcommand, catalog_path, emit, lang_of
+from dutylist.graph import build_graph
+from dutylist.report.graph_export import EXPORTERS
+from dutylist.session import open_session
+
+EXAMPLES = """\
+examples:
+  dutylist graph catalogs/panlong --format dot --output panlong.dot
+  dot -Tsvg panlong.dot > panlong.svg                          (with Graphviz)
+  dutylist graph catalogs/panlong --format graphml --output panlong.graphml   (Gephi, yEd)
+  dutylist graph catalogs/panlong --format mermaid --only unit,duty,problem
+  dutylist graph catalogs/panlong --format json | jq '.nodes | length'
+"""
+KINDS = ("unit", "problem", "duty", "rule", "whistle", "task", "phase", "power")
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    parser = add_subcommand(
+        commands,
+        "graph",
+        "export the responsibility graph (units, problems, duties, rules, whistles, tasks)",
+        "Export the catalogue as a graph: units with their hierarchy, problems, duties, "
+        "rules, whistles, tasks and powers, with edges for lead, support, needs, holds, "
+        "blows, reports, sounds, also-report, escalates-to, applies-to and parent.",
+        EXAMPLES,
+    )
+    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="catalogue folder")
+    parser.add_argument(
+        "--catalog",
+        metavar="PATH",
+        type=Path,
+        help="catalogue folder (default: the current folder)",
+    )
+    parser.add_argument(
+        "--format", choices=tuple(EXPORTERS), default="dot", help="output format (default: dot)"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="KINDS",
+        help=f"keep only these node kinds, comma-separated ({', '.join(KINDS)})",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), help="language of messages (default: from the locale)"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show a traceback if dutylist itself fails"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    session = open_session(catalog_path(args, args.path), lang_of(args))
+    graph = build_graph(session.compiled)
+    if args.only:
+        wanted = {k.strip() for k in args.only.split(",") if k.strip()}
+        unknown = wanted - set(KINDS)
+        if unknown:
+            from dutylist.errors import UsageError
+
+            raise UsageError(
+                f"unknown node kind(s): {', '.join(sorted(unknown))}",
+                f"choose from: {', '.join(KINDS)}",
+            )
+        graph = graph.subgraph(
+            [n for n, d in graph.nodes(data=True) if d.get("kind") in wanted]
+        ).copy()
+    emit(EXPORTERS[args.format](graph), args.output)
+    return EXIT_OK
