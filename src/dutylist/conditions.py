@@ -38,10 +38,12 @@ class PlaceTree:
                 parent = units[parent].parent
             self.lineage[place] = tuple(chain)
         self.by_depth = sorted(self.places, key=lambda p: len(self.lineage[p]))
+        self.top = [p for p in self.places if len(self.lineage[p]) == 1]
+        self.everywhere = PlaceSet(frozenset(self.top))
 
     def roots(self) -> list[str]:
         """Places with no territorial parent: together, with their insides, every place."""
-        return [p for p in self.places if len(self.lineage[p]) == 1]
+        return self.top
 
     def within(self, place: str, anchor: str) -> bool:
         """True when `place` is `anchor` or inside it."""
@@ -250,7 +252,7 @@ class Box:
         """Exact containment of matching sets (an empty box is inside everything)."""
         if self.is_empty():
             return True
-        mine = self.places or PlaceSet.of(tree.roots(), tree)
+        mine = self.places or tree.everywhere
         if other.places is not None and not mine.issubset(other.places, tree):
             return False
         for name, admitted in other.values.items():
@@ -266,7 +268,7 @@ class Box:
         if self.is_empty():
             return ("empty",)
         places = self.places
-        if places is not None and PlaceSet.of(tree.roots(), tree).issubset(places, tree):
+        if places is not None and tree.everywhere.issubset(places, tree):
             places = None
         values = tuple(
             sorted(

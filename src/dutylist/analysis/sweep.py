@@ -109,6 +109,7 @@ def sweep_problem(compiled: Compiled, plan: ProblemPlan) -> ProblemSweep:
     rule_places, rule_values = _masks([r.box for r in plan.rules], cells)
     decider = _Decider(plan)
     value_indices = [range(len(reps)) for reps in cells.values]
+    seen: set[tuple[int, int, int]] = set()
     for place_index, place_class in enumerate(cells.places):
         for combo in itertools.product(*value_indices):
             duty_mask = duty_places[place_index]
@@ -117,6 +118,13 @@ def sweep_problem(compiled: Compiled, plan: ProblemPlan) -> ProblemSweep:
                 duty_mask &= duty_values[dim][choice]
                 rule_mask &= rule_values[dim][choice]
             result.cells += 1
+            if not duty_mask:
+                result.gap_cells += 1
+            # every finding depends only on these three, so a repeat adds nothing new
+            key = (place_index, duty_mask, rule_mask)
+            if key in seen:
+                continue
+            seen.add(key)
             values = {
                 name: cells.values[dim][choice]
                 for dim, (name, choice) in enumerate(zip(cells.attributes, combo, strict=True))
@@ -146,7 +154,6 @@ def _record(result: ProblemSweep, cells: Cells, decider: _Decider, cell: _Cell) 
     result.matched.update(_bits(duty_mask))
     result.applicable.update(indices)
     if decision.status == "gap":
-        result.gap_cells += 1
         if result.gap is None:
             result.gap = case()
     elif decision.status == "overlap" and indices not in result.overlaps:

@@ -59,6 +59,7 @@ class Compiled:
             if (compiled := self.rule_match(rule)) is not None
             for problems, box in [compiled]
         ]
+        self._rule_order: dict[tuple[int, int], bool] = {}
         self.plans: dict[str, ProblemPlan] = {
             p: ProblemPlan(catalog.problems[p]) for p in catalog.problems
         }
@@ -139,9 +140,16 @@ class Compiled:
         return pairs
 
     def rule_strictly_inside(self, a: CompiledRule, b: CompiledRule) -> bool:
-        a_in_b = a.problems <= b.problems and self.inside(a.box, b.box)
-        b_in_a = b.problems <= a.problems and self.inside(b.box, a.box)
-        return a_in_b and not b_in_a
+        """Whether rule a's matching set lies strictly inside b's (remembered: a rule
+        by category meets the same others again in each of its problems)."""
+        key = (a.order, b.order)
+        known = self._rule_order.get(key)
+        if known is None:
+            a_in_b = a.problems <= b.problems and self.inside(a.box, b.box)
+            b_in_a = b.problems <= a.problems and self.inside(b.box, a.box)
+            known = a_in_b and not b_in_a
+            self._rule_order[key] = known
+        return known
 
     @cached_property
     def nearest_of_kind(self) -> Mapping[tuple[str, str], str]:

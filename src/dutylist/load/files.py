@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ class ReadFile:
     findings: list[Finding] = field(default_factory=list)
     bad_paths: set[tuple[Any, ...]] = field(default_factory=set)
 
-    @property
+    @cached_property
     def shown(self) -> str:
         return display_path(self.path)
 
