@@ -61,8 +61,13 @@ def _validator(kind: str) -> Draft202012Validator:
     The schemas are not recursive, so inlining is exact; it spares jsonschema a reference
     lookup per node, which was most of its time on a city-scale catalogue.
     """
-    inlined = _inline(standalone_schema(kind)["$ref"], bundled_schema()["$defs"])
-    return Draft202012Validator(inlined, format_checker=FormatChecker(["date"]))
+    return Draft202012Validator(_inlined(kind), format_checker=FormatChecker(["date"]))
+
+
+@cache
+def _inlined(kind: str) -> dict[str, Any]:
+    inlined: dict[str, Any] = _inline(standalone_schema(kind)["$ref"], bundled_schema()["$defs"])
+    return {"$schema": bundled_schema()["$schema"], **inlined}
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
@@ -82,8 +87,7 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
 @cache
 def _fast_check(kind: str) -> Callable[[Any], Any]:
     """The same inlined schema compiled by fastjsonschema: a quick yes or no."""
-    schema = dict(_validator(kind).schema)
-    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema = {**_inlined(kind), "$schema": "http://json-schema.org/draft-07/schema#"}
     return fastjsonschema.compile(schema, formats={"date": is_date})
 
 
