@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from dutylist.analysis.sweep import Sweep, sweep
 from dutylist.engine.compiled import Compiled
-from dutylist.graph import build_graph
 from dutylist.load.build import Loaded
+
+if TYPE_CHECKING:
+    from networkx import MultiDiGraph
 
 
 def compiled_of(loaded: Loaded) -> Compiled:
@@ -25,8 +27,11 @@ def sweep_of(loaded: Loaded) -> Sweep:
     return result
 
 
-def graph_of(loaded: Loaded) -> nx.MultiDiGraph:
+def graph_of(loaded: Loaded) -> MultiDiGraph:
     if "graph" not in loaded.cache:
+        # networkx takes a tenth of a second to import; `who` never needs it
+        from dutylist.graph import build_graph
+
         loaded.cache["graph"] = build_graph(compiled_of(loaded))
-    graph: nx.MultiDiGraph = loaded.cache["graph"]
+    graph: MultiDiGraph = loaded.cache["graph"]
     return graph

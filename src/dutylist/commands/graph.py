@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from dutylist.commands.common import EXIT_OK, add_subcommand, catalog_path, emit, lang_of
-from dutylist.graph import build_graph
-from dutylist.report.graph_export import EXPORTERS
+from dutylist.errors import UsageError
 from dutylist.session import open_session
 
 EXAMPLES = """\
@@ -18,6 +17,7 @@ examples:
   dutylist graph catalogs/panlong --format mermaid --only unit,duty,problem
   dutylist graph catalogs/panlong --format json | jq '.nodes | length'
 """
+FORMATS = ("dot", "graphml", "json", "mermaid")
 KINDS = ("unit", "problem", "duty", "rule", "whistle", "task", "phase", "power")
 
 
@@ -39,7 +39,7 @@ def add(commands: argparse._SubParsersAction) -> None:
         help="catalogue folder (default: the current folder)",
     )
     parser.add_argument(
-        "--format", choices=tuple(EXPORTERS), default="dot", help="output format (default: dot)"
+        "--format", choices=FORMATS, default="dot", help="output format (default: dot)"
     )
     parser.add_argument(
         "--only",
@@ -62,14 +62,16 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # networkx is imported here, not at start-up, so that other commands start fast
+    from dutylist.graph import build_graph
+    from dutylist.report.graph_export import EXPORTERS
+
     session = open_session(catalog_path(args, args.path), lang_of(args))
     graph = build_graph(session.compiled)
     if args.only:
         wanted = {k.strip() for k in args.only.split(",") if k.strip()}
         unknown = wanted - set(KINDS)
         if unknown:
-            from dutylist.errors import UsageError
-
             raise UsageError(
                 f"unknown node kind(s): {', '.join(sorted(unknown))}",
                 f"choose from: {', '.join(KINDS)}",

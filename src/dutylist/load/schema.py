@@ -14,13 +14,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
 
 from dutylist.load.yamlread import LocList, LocMap, Mark, key_mark, value_mark
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FILE_KINDS = ("catalog", "units", "problems", "duties", "whistles", "tasks", "cases", "rules")
@@ -61,6 +63,9 @@ def _validator(kind: str) -> Draft202012Validator:
     The schemas are not recursive, so inlining is exact; it spares jsonschema a reference
     lookup per node, which was most of its time on a city-scale catalogue.
     """
+    # jsonschema only explains files that fail the fast check; import it only then
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(_inlined(kind), format_checker=FormatChecker(["date"]))
 
 
@@ -158,6 +163,8 @@ def _deepest(error: ValidationError) -> ValidationError:
     An error inside the value (a typo in a range's key, text where a bound's number is
     due) says more than 'is not valid under any of the given schemas'.
     """
+    from jsonschema.exceptions import best_match
+
     while error.validator in ("oneOf", "anyOf") and error.context:
         inside = [e for e in error.context if e.path]
         if inside:
