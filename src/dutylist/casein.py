@@ -27,31 +27,43 @@ class Case:
     values: dict[str, Any]
 
 
-def resolve_problem(catalog: Catalog, text: str) -> Problem:
-    lookup = Lookup(catalog.problems)
-    found = lookup.find(text)
-    if found is None:
-        raise CaseError(
-            f"unknown problem '{text}'",
-            _suggestion(lookup.suggest(text), "dutylist duties --problems"),
-        )
-    return found
+class CaseReader:
+    """Reads cases against one catalogue; the name look-ups are built once, not per case."""
 
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.problems = Lookup(catalog.problems)
+        self.units = Lookup(catalog.units)
+        self._places: Lookup[Unit] | None = None
 
-def resolve_place(catalog: Catalog, text: str | None) -> Unit:
-    if text is None:
-        return catalog.units[catalog.root]
-    lookup = Lookup(catalog.units)
-    found = lookup.find(text)
-    if found is None:
-        places = {u.id: u for u in catalog.units.values() if u.is_place}
-        raise CaseError(f"unknown place '{text}'", _suggestion(Lookup(places).suggest(text), None))
-    if not found.is_place:
-        raise CaseError(
-            f"'{text}' is a {found.kind} ({found.id}), not a place",
-            "--at names a district, street or community",
-        )
-    return found
+    def problem(self, text: str) -> Problem:
+        found = self.problems.find(text)
+        if found is None:
+            hint = _suggestion(self.problems.suggest(text), "dutylist matrix")
+            raise CaseError(f"unknown problem '{text}'", hint)
+        return found
+
+    def place(self, text: str | None) -> Unit:
+        if text is None:
+            return self.catalog.units[self.catalog.root]
+        found = self.units.find(text)
+        if found is None:
+            if self._places is None:
+                places = {u.id: u for u in self.catalog.units.values() if u.is_place}
+                self._places = Lookup(places)
+            raise CaseError(
+                f"unknown place '{text}'", _suggestion(self._places.suggest(text), None)
+            )
+        if not found.is_place:
+            raise CaseError(
+                f"'{text}' is a {found.kind} ({found.id}), not a place",
+                "--at names a district, street or community",
+            )
+        return found
+
+    def read(self, problem: str, place: str | None, raw: Mapping[str, Any]) -> Case:
+        found = self.problem(problem)
+        return Case(found, self.place(place), typed_values(self.catalog, found, raw))
 
 
 def _suggestion(options: Sequence[str], fallback: str | None) -> str | None:
@@ -128,5 +140,5 @@ def _boolean(attribute: Attribute, value: Any) -> bool:
 
 
 def read_case(catalog: Catalog, problem: str, place: str | None, raw: Mapping[str, Any]) -> Case:
-    found = resolve_problem(catalog, problem)
-    return Case(found, resolve_place(catalog, place), typed_values(catalog, found, raw))
+    """One case; for many, keep a CaseReader."""
+    return CaseReader(catalog).read(problem, place, raw)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dutylist.casein import CaseError, read_case
+from dutylist.casein import CaseError, CaseReader
 from dutylist.engine.answer import Answer
 from dutylist.engine.router import Router
 from dutylist.load.build import duration_minutes
@@ -33,12 +33,13 @@ class CaseResult:
 
 
 def run_cases(catalog: Catalog, engine: Router) -> list[CaseResult]:
-    return [_run(catalog, engine, case) for case in catalog.cases]
+    reader = CaseReader(catalog)
+    return [_run(reader, engine, case) for case in catalog.cases]
 
 
-def _run(catalog: Catalog, engine: Router, case: Case) -> CaseResult:
+def _run(reader: CaseReader, engine: Router, case: Case) -> CaseResult:
     try:
-        read = read_case(catalog, case.problem, case.place, case.with_)
+        read = reader.read(case.problem, case.place, case.with_)
     except CaseError as error:
         return CaseResult(case, None, (), error.reason)
     answer = engine.route(read.problem.id, read.place.id, read.values)

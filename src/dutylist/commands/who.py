@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dutylist.casein import CaseError, parse_settings, read_case
+from dutylist.casein import CaseError, CaseReader, parse_settings, read_case
 from dutylist.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -145,6 +145,7 @@ def _lines(source: str) -> Iterator[str]:
 
 
 def _batch(engine: Router, catalog: Catalog, source: str) -> int:
+    reader = CaseReader(catalog)
     all_routed = True
     write = sys.stdout.write
     for number, line in enumerate(_lines(source), start=1):
@@ -152,7 +153,7 @@ def _batch(engine: Router, catalog: Catalog, source: str) -> int:
             continue
         try:
             request = json.loads(line)
-            answer = _route_request(engine, catalog, request)
+            answer = _route_request(engine, reader, request)
         except (ValueError, CaseError) as error:
             if isinstance(error, CaseError):
                 reason = f"{error.reason} ({error.hint})" if error.hint else error.reason
@@ -166,7 +167,7 @@ def _batch(engine: Router, catalog: Catalog, source: str) -> int:
     return EXIT_OK if all_routed else EXIT_FINDINGS
 
 
-def _route_request(engine: Router, catalog: Catalog, request: Any) -> dict[str, Any]:
+def _route_request(engine: Router, reader: CaseReader, request: Any) -> dict[str, Any]:
     if not isinstance(request, dict) or not isinstance(request.get("problem"), str):
         raise CaseError(
             'a case is an object with at least "problem", e.g. {"problem": "noise", "at": "gulou"}'
@@ -175,5 +176,5 @@ def _route_request(engine: Router, catalog: Catalog, request: Any) -> dict[str, 
     settings = request.get("with") or {}
     if (at is not None and not isinstance(at, str)) or not isinstance(settings, dict):
         raise CaseError('"at" is a place id or name, "with" an object of attribute values')
-    case = read_case(catalog, request["problem"], at, settings)
-    return answer_json(engine.route(case.problem.id, case.place.id, case.values), catalog)
+    case = reader.read(request["problem"], at, settings)
+    return answer_json(engine.route(case.problem.id, case.place.id, case.values), reader.catalog)
