@@ -263,10 +263,11 @@ def _verdicts(rows: list[dict[str, Any]]) -> list[str]:
     if city:
         for key, target in TARGETS.items():
             value = city[key]
-            met = value >= target if key.endswith("per_s") else value <= target
-            notes.append(
-                f"  {key:<12} {value:>12,.2f}  target {'>=' if key.endswith('per_s') else '<='} {target:,}  {'met' if met else 'NOT MET'}"
-            )
+            higher_is_better = key.endswith("per_s")
+            met = value >= target if higher_is_better else value <= target
+            sign = ">=" if higher_is_better else "<="
+            verdict = "met" if met else "NOT MET"
+            notes.append(f"  {key:<12} {value:>12,.2f}  target {sign} {target:,}  {verdict}")
     if 1.0 in by_scale and 2.0 in by_scale:
         ratio = by_scale[2.0]["check_s"] / by_scale[1.0]["check_s"]
         notes.append(
@@ -275,7 +276,8 @@ def _verdicts(rows: list[dict[str, Any]]) -> list[str]:
     for row in rows:
         if row["found"] != row["injected"]:
             notes.append(
-                f"  at {row['scale']}x the checker found {row['found']} of {row['injected']} injected defects"
+                f"  at {row['scale']}x the checker found {row['found']} "
+                f"of {row['injected']} injected defects"
             )
     return notes
 
