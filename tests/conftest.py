@@ -14,6 +14,14 @@ MINIMAL = FIXTURES / "minimal"
 REPO = Path(__file__).parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _snapshots_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never write into the user's cache folder."""
+    import os
+
+    os.environ["DUTYLIST_CACHE_DIR"] = str(tmp_path_factory.mktemp("dutylist-cache"))
+
+
 @dataclass
 class Run:
     code: int

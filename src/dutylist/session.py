@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dutylist import snapshot
 from dutylist.checker import find_catalogs
 from dutylist.checks import cycles, references
 from dutylist.engine.compiled import Compiled
@@ -58,6 +59,17 @@ def single_catalog(path: Path) -> Path:
 
 def open_session(path: Path, lang: Lang) -> Session:
     folder = single_catalog(path)
+    key = snapshot.content_key(folder) if snapshot.enabled() else None
+    cached = snapshot.read(key) if key is not None else None
+    if cached is not None:
+        return Session(folder, cached, Compiled(cached))
+    session = _load_session(folder, lang)
+    if key is not None:
+        snapshot.write(key, session.catalog)
+    return session
+
+
+def _load_session(folder: Path, lang: Lang) -> Session:
     loaded = load_catalog(folder)
     blocking = [
         f for f in loaded.findings if f.kind in BLOCKING_KINDS and f.severity is Severity.ERROR

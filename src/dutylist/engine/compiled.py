@@ -3,7 +3,7 @@ and which are strictly inside which (the precedence order)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,6 +39,43 @@ class ProblemPlan:
     rule_inside: set[tuple[int, int]] = field(default_factory=set)  # over `rules`
 
 
+class Plans(Mapping[str, ProblemPlan]):
+    """Each problem's plan, compiled the first time it is asked for: answering one case
+    of a city catalogue compiles one problem, not a thousand."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        self._compiled = compiled
+        self._plans: dict[str, ProblemPlan] = {}
+        self._duties: dict[str, list[tuple[int, Duty]]] = {}
+        for order, duty in enumerate(compiled.catalog.duties):
+            self._duties.setdefault(duty.problem, []).append((order, duty))
+
+    def __getitem__(self, problem: str) -> ProblemPlan:
+        plan = self._plans.get(problem)
+        if plan is None:
+            plan = self._build(self._compiled.catalog.problems[problem])
+            self._plans[problem] = plan
+        return plan
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._compiled.catalog.problems)
+
+    def __len__(self) -> int:
+        return len(self._compiled.catalog.problems)
+
+    def _build(self, problem: Problem) -> ProblemPlan:
+        compiled = self._compiled
+        plan = ProblemPlan(problem)
+        for order, duty in self._duties.get(problem.id, ()):
+            box = compiled.duty_box(duty)
+            if box is not None:
+                plan.duties.append(CompiledDuty(duty, box, order))
+        plan.rules = compiled.rules_by_problem.get(problem.id, [])
+        plan.duty_inside = compiled.strictly_inside_pairs([d.box for d in plan.duties])
+        plan.rule_inside = compiled.rules_inside(plan.rules)
+        return plan
+
+
 class Compiled:
     """The compiled catalogue. Immutable once built; build a new one after an edit."""
 
@@ -48,30 +85,24 @@ class Compiled:
         self.domains: dict[str, ValueSet] = {
             name: domain(attribute) for name, attribute in catalog.attributes.items()
         }
-        self.duties = [
-            CompiledDuty(duty, box, order)
-            for order, duty in enumerate(catalog.duties)
-            if (box := self.duty_box(duty)) is not None
-        ]
         self.rules = [
             CompiledRule(rule, problems, box, order)
             for order, rule in enumerate(catalog.rules)
             if (compiled := self.rule_match(rule)) is not None
             for problems, box in [compiled]
         ]
-        self._rule_order: dict[tuple[int, int], bool] = {}
-        self.plans: dict[str, ProblemPlan] = {
-            p: ProblemPlan(catalog.problems[p]) for p in catalog.problems
-        }
-        for duty in self.duties:
-            if duty.duty.problem in self.plans:
-                self.plans[duty.duty.problem].duties.append(duty)
+        self.rules_by_problem: dict[str, list[CompiledRule]] = {}
         for rule in self.rules:
-            for problem in rule.problems:
-                self.plans[problem].rules.append(rule)
-        for plan in self.plans.values():
-            plan.duty_inside = self._strictly_inside([d.box for d in plan.duties])
-            plan.rule_inside = self._rules_inside(plan.rules)
+            for problem in sorted(rule.problems):
+                self.rules_by_problem.setdefault(problem, []).append(rule)
+        self._rule_order: dict[tuple[int, int], bool] = {}
+        self.plans = Plans(self)
+
+    @property
+    def duties(self) -> list[CompiledDuty]:
+        """Every duty that could be compiled, in list order (compiles every plan)."""
+        every = [d for plan in self.plans.values() for d in plan.duties]
+        return sorted(every, key=lambda d: d.order)
 
     # -- matching sets ------------------------------------------------------------
     def box(
@@ -123,7 +154,7 @@ class Compiled:
     def strictly_inside(self, a: Box, b: Box) -> bool:
         return self.inside(a, b) and not self.inside(b, a)
 
-    def _strictly_inside(self, boxes: list[Box]) -> set[tuple[int, int]]:
+    def strictly_inside_pairs(self, boxes: list[Box]) -> set[tuple[int, int]]:
         return {
             (i, j)
             for i, a in enumerate(boxes)
@@ -131,7 +162,7 @@ class Compiled:
             if i != j and self.strictly_inside(a, b)
         }
 
-    def _rules_inside(self, rules: list[CompiledRule]) -> set[tuple[int, int]]:
+    def rules_inside(self, rules: list[CompiledRule]) -> set[tuple[int, int]]:
         pairs = set()
         for i, a in enumerate(rules):
             for j, b in enumerate(rules):

@@ -69,9 +69,14 @@ class IndexEngine(Router):
 
     def __init__(self, compiled: Compiled) -> None:
         super().__init__(compiled)
-        self._indexes: dict[str, _ProblemIndex] = {
-            problem: _ProblemIndex(plan, compiled) for problem, plan in compiled.plans.items()
-        }
+        self._indexes: dict[str, _ProblemIndex] = {}
+
+    def _index(self, problem: str) -> _ProblemIndex | None:
+        index = self._indexes.get(problem)
+        if index is None and problem in self.catalog.problems:
+            index = _ProblemIndex(self.compiled.plans[problem], self.compiled)
+            self._indexes[problem] = index
+        return index
 
     def match(self, plan: ProblemPlan, place: str, values: Values) -> tuple[list[int], list[int]]:
         tree: PlaceTree = self.compiled.tree
@@ -80,7 +85,7 @@ class IndexEngine(Router):
         return duties, rules
 
     def route(self, problem: str, place: str | None = None, values: Values | None = None) -> Answer:
-        index = self._indexes.get(problem)
+        index = self._index(problem)
         place = self.catalog.root if place is None else place
         if index is None or place not in self.compiled.tree.lineage:
             return super().route(problem, place, values)  # raises UnknownCase
