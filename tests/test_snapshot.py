@@ -74,3 +74,14 @@ def test_the_cache_can_be_turned_off(run_cli, minimal: Path, monkeypatch) -> Non
     assert _lead(run_cli, minimal) == "hbj"
     key = snapshot.content_key(minimal)
     assert not (snapshot.cache_dir() / f"{key}.marshal").exists()
+
+
+def test_old_snapshots_are_pruned(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DUTYLIST_CACHE_DIR", str(tmp_path / "cache"))
+    loaded = load_catalog(PANLONG)
+    assert loaded.catalog is not None
+    for number in range(snapshot.KEEP + 5):
+        snapshot.write(f"key{number:03d}", loaded.catalog)
+    kept = sorted(p.stem for p in (tmp_path / "cache").glob("*.marshal"))
+    assert len(kept) == snapshot.KEEP
+    assert "key020" in kept

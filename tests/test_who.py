@@ -223,3 +223,23 @@ def test_both_engines_agree_on_every_bundled_case() -> None:
 
 def _first_of_each(reps: dict[str, list[object]]) -> dict[str, object]:
     return {name: values[0] for name, values in reps.items() if values}
+
+
+def test_batch_lines_are_exactly_the_json_answers() -> None:
+    from dutylist.engine.answer import AnswerLines, answer_json
+
+    loaded = load_catalog(Path(PANLONG))
+    assert loaded.catalog is not None
+    engine = IndexEngine(Compiled(loaded.catalog))
+    lines = AnswerLines(loaded.catalog)
+    for problem in loaded.catalog.problems:
+        for place in engine.compiled.tree.places:
+            for values in (
+                {},
+                _first_of_each(engine.representatives(engine.compiled.plans[problem])),
+            ):
+                answer = engine.route(problem, place, values)
+                assert json.loads(lines.line(answer)) == answer_json(answer, loaded.catalog)
+                assert lines.line(answer) == json.dumps(
+                    answer_json(answer, loaded.catalog), ensure_ascii=False
+                )

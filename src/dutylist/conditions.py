@@ -230,16 +230,16 @@ class Box:
         """Does a case match? An attribute the case leaves out fails its condition."""
         if self.places is not None and not self.places.contains(place, tree):
             return False
-        for name, admitted in self.values.items():
-            if name not in values:
-                return False
-            value = values[name]
-            if isinstance(admitted, NumberSet):
-                if not _is_number(value) or not admitted.contains(float(value)):
-                    return False
-            elif value not in admitted:
-                return False
-        return True
+        return all(name in values and self.admits(name, values[name]) for name in self.values)
+
+    def admits(self, name: str, value: Any) -> bool:
+        """Does the condition on one attribute (if any) hold for this value?"""
+        admitted = self.values.get(name)
+        if admitted is None:
+            return True
+        if isinstance(admitted, NumberSet):
+            return _is_number(value) and admitted.contains(float(value))
+        return value in admitted
 
     def intersect(self, other: Box, tree: PlaceTree) -> Box:
         places = _meet_places(self.places, other.places, tree)

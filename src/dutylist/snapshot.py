@@ -47,6 +47,7 @@ from dutylist.model import (
 )
 
 FORMAT = 1
+KEEP = 16  # snapshots kept in the cache folder
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -333,5 +334,13 @@ def write(key: str, catalog: Catalog) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, folder / f"{key}.marshal")
+        _prune(folder)
     except (OSError, ValueError):
         return
+
+
+def _prune(folder: Path) -> None:
+    """Keep the most recently written snapshots only: every edit of a catalogue makes one."""
+    snapshots = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in snapshots[KEEP:]:
+        old.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from dutylist.commands.common import (
     catalog_path,
     lang_of,
 )
-from dutylist.engine.answer import answer_json
+from dutylist.engine.answer import Answer, AnswerLines, answer_json
 from dutylist.engine.explain import considered
 from dutylist.engine.router import Router
 from dutylist.engine.select import ENGINES, make_engine
@@ -146,6 +146,7 @@ def _lines(source: str) -> Iterator[str]:
 
 def _batch(engine: Router, catalog: Catalog, source: str) -> int:
     reader = CaseReader(catalog)
+    lines = AnswerLines(catalog)
     all_routed = True
     write = sys.stdout.write
     for number, line in enumerate(_lines(source), start=1):
@@ -162,19 +163,17 @@ def _batch(engine: Router, catalog: Catalog, source: str) -> int:
             write(json.dumps({"line": number, "error": reason}, ensure_ascii=False) + "\n")
             all_routed = False
             continue
-        all_routed = all_routed and answer["status"] == "routed"
-        write(json.dumps(answer, ensure_ascii=False) + "\n")
+        all_routed = all_routed and answer.status == "routed"
+        write(lines.line(answer) + "\n")
     return EXIT_OK if all_routed else EXIT_FINDINGS
 
 
-def _route_request(engine: Router, reader: CaseReader, request: Any) -> dict[str, Any]:
+def _route_request(engine: Router, reader: CaseReader, request: Any) -> Answer:
     if not isinstance(request, dict) or not isinstance(request.get("problem"), str):
-        raise CaseError(
-            'a case is an object with at least "problem", e.g. {"problem": "noise", "at": "gulou"}'
-        )
+        raise CaseError('a case is an object with at least "problem", e.g. {"problem": "noise"}')
     at = request.get("at")
     settings = request.get("with") or {}
     if (at is not None and not isinstance(at, str)) or not isinstance(settings, dict):
         raise CaseError('"at" is a place id or name, "with" an object of attribute values')
     case = reader.read(request["problem"], at, settings)
-    return answer_json(engine.route(case.problem.id, case.place.id, case.values), reader.catalog)
+    return engine.route(case.problem.id, case.place.id, case.values)

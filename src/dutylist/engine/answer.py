@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,3 +98,55 @@ def answer_json(answer: Answer, catalog: Catalog) -> dict[str, Any]:
     if answer.conflicts:
         result["conflicts"] = {name: list(ids) for name, ids in answer.conflicts.items()}
     return result
+
+
+class AnswerLines:
+    """Answers as JSON lines, fast: everything but the place and the blower is the same
+    for every case of a cell, so it is serialised once per distinct answer and only those
+    two are filled in per case. A line is exactly json.dumps(answer_json(...))."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._parts: dict[tuple[Any, ...], tuple[Answer, str, str, str]] = {}
+        self._units: dict[str | None, str] = {}
+
+    def _unit(self, unit_id: str | None) -> str:
+        text = self._units.get(unit_id)
+        if text is None:
+            text = json.dumps(_named(self.catalog, "units", unit_id), ensure_ascii=False)
+            self._units[unit_id] = text
+        return text
+
+    def line(self, answer: Answer) -> str:
+        # Answers of one cell share their tuples; keying on those objects' identity is
+        # cheap, and exact because each key keeps its answer (and so the ids) alive.
+        key = (
+            answer.problem, answer.status, answer.lead, answer.whistle,
+            answer.respond_within_minutes, id(answer.support), id(answer.escalate),
+            id(answer.basis), id(answer.duties), id(answer.rules), id(answer.decided_by),
+            id(answer.conflicts),
+        )  # fmt: skip
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = (answer, *self._split(answer))
+            self._parts[key] = parts
+        _, head, whistle, tail = parts
+        if answer.whistle is None:
+            return f'{head}{self._unit(answer.place)}, "whistle": null{tail}'
+        return f"{head}{self._unit(answer.place)}{whistle}{self._unit(answer.blower)}}}{tail}"
+
+    def _split(self, core: Answer) -> tuple[str, str, str]:
+        document = answer_json(core, self.catalog)
+        head = json.dumps({k: document[k] for k in ("status", "problem")}, ensure_ascii=False)
+        head = head[:-1] + ', "place": '
+        whistle = ""
+        if document["whistle"] is not None:
+            named = json.dumps(
+                {k: document["whistle"][k] for k in ("id", "name")}, ensure_ascii=False
+            )
+            whistle = ', "whistle": ' + named[:-1] + ', "blower": '
+        rest = {
+            k: v for k, v in document.items() if k not in ("status", "problem", "place", "whistle")
+        }
+        tail = ", " + json.dumps(rest, ensure_ascii=False)[1:] if rest else "}"
+        return head, whistle, tail

@@ -14,7 +14,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from dutylist.conditions import PlaceTree
 from dutylist.engine.answer import Answer
 from dutylist.engine.compiled import Compiled, ProblemPlan
 from dutylist.engine.router import Router, Values, thresholds
@@ -23,11 +22,16 @@ MISSING = object()
 
 
 class _ProblemIndex:
+    """One problem's cells, and for each class of each dimension the bitmasks of the
+    duties and rules that admit it: a cell's matching set is the AND of its masks."""
+
     def __init__(self, plan: ProblemPlan, compiled: Compiled) -> None:
         self.plan = plan
         self.tree = compiled.tree
+        self.duty_boxes = [d.box for d in plan.duties]
+        self.rule_boxes = [r.box for r in plan.rules]
         anchors: set[str] = set()
-        for box in [d.box for d in plan.duties] + [r.box for r in plan.rules]:
+        for box in self.duty_boxes + self.rule_boxes:
             if box.places is not None:
                 anchors |= box.places.anchors
         self.anchors = frozenset(anchors)
@@ -35,14 +39,46 @@ class _ProblemIndex:
             (name, _classifier(compiled, plan, name)) for name in plan.problem.attributes
         ]
         self.cache: dict[tuple[Any, ...], Answer] = {}
+        self._masks: dict[tuple[Any, ...], tuple[int, int]] = {}
 
     def cell(self, place: str, values: Values) -> tuple[Any, ...]:
-        lineage = self.tree.lineage[place]
-        key: list[Any] = [tuple(a for a in lineage if a in self.anchors)]
+        anchors = self.anchors
+        chain = tuple(a for a in self.tree.lineage[place] if a in anchors) if anchors else ()
+        key: list[Any] = [chain]
         for name, classify in self.classifiers:
             value = values.get(name, MISSING)
             key.append(MISSING if value is MISSING else classify(value))
         return tuple(key)
+
+    def matching(self, place: str, values: Values) -> tuple[list[int], list[int]]:
+        key = self.cell(place, values)
+        duties, rules = self._mask(("at", key[0]), lambda box: _admits_place(box, key[0]))
+        for (name, _), cls in zip(self.classifiers, key[1:], strict=True):
+            value = values.get(name, MISSING)
+            if value is MISSING:
+                d, r = self._mask((name, MISSING), lambda box, n=name: n not in box.values)
+            else:
+                d, r = self._mask((name, cls), lambda box, n=name, v=value: box.admits(n, v))
+            duties &= d
+            rules &= r
+        return _bits(duties), _bits(rules)
+
+    def _mask(self, key: tuple[Any, ...], admits: Callable[[Any], bool]) -> tuple[int, int]:
+        masks = self._masks.get(key)
+        if masks is None:
+            duties = sum(1 << i for i, box in enumerate(self.duty_boxes) if admits(box))
+            rules = sum(1 << i for i, box in enumerate(self.rule_boxes) if admits(box))
+            masks = (duties, rules)
+            self._masks[key] = masks
+        return masks
+
+
+def _admits_place(box: Any, chain: tuple[str, ...]) -> bool:
+    return box.places is None or any(a in chain for a in box.places.anchors)
+
+
+def _bits(mask: int) -> list[int]:
+    return [i for i in range(mask.bit_length()) if mask >> i & 1]
 
 
 def _classifier(compiled: Compiled, plan: ProblemPlan, name: str) -> Callable[[Any], Any]:
@@ -79,13 +115,12 @@ class IndexEngine(Router):
         return index
 
     def match(self, plan: ProblemPlan, place: str, values: Values) -> tuple[list[int], list[int]]:
-        tree: PlaceTree = self.compiled.tree
-        duties = [i for i, d in enumerate(plan.duties) if d.box.matches(place, values, tree)]
-        rules = [i for i, r in enumerate(plan.rules) if r.box.matches(place, values, tree)]
-        return duties, rules
+        index = self._index(plan.problem.id)
+        assert index is not None
+        return index.matching(place, values)
 
     def route(self, problem: str, place: str | None = None, values: Values | None = None) -> Answer:
-        index = self._index(problem)
+        index = self._indexes.get(problem) or self._index(problem)
         place = self.catalog.root if place is None else place
         if index is None or place not in self.compiled.tree.lineage:
             return super().route(problem, place, values)  # raises UnknownCase
