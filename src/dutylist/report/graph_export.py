@@ -21,13 +21,14 @@ STYLE = {
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + escaped + '"'
 
 
 def to_dot(graph: nx.MultiDiGraph) -> str:
     lines = [f"digraph {_quote(str(graph.graph.get('catalog', 'dutylist')))} {{", "  rankdir=LR;"]
     for key, data in graph.nodes(data=True):
-        label = f"{data.get('name', key)}\\n{key}"
+        label = f"{data.get('name', key)}\n{key}"
         shape = STYLE.get(str(data.get("kind")), "box")
         lines.append(f"  {_quote(key)} [label={_quote(label)}, shape={shape}];")
     for source, target, data in graph.edges(data=True):
