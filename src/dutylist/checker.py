@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -37,10 +38,11 @@ def find_catalogs(path: Path) -> list[Path]:
     )
 
 
-def check_folder(folder: Path) -> tuple[Loaded, list[Finding]]:
-    """Load one catalogue and return it with all findings, sorted by position."""
+def check_folder(folder: Path, today: dt.date | None = None) -> tuple[Loaded, list[Finding]]:
+    """Load one catalogue and return it with all findings, sorted by position; overdue
+    tasks are judged against `today` (default: the real date)."""
     loaded = load_catalog(folder)
-    findings = [*loaded.findings, *run_checks(loaded)]
+    findings = [*loaded.findings, *run_checks(loaded, today)]
     if loaded.catalog is not None:
         findings = [_name_for_id_hint(f, loaded.catalog) for f in findings]
     findings.sort(key=Finding.sort_key)

@@ -12,11 +12,11 @@ import traceback
 from collections.abc import Sequence
 
 from dutylist import __version__
-from dutylist.commands import check, duties, explain, graph, matrix, schema, test, who
+from dutylist.commands import check, duties, explain, graph, matrix, schema, tasks, test, who
 from dutylist.commands.common import EXIT_BUG, EXIT_OK, EXIT_USAGE, Parser
 from dutylist.errors import UsageError
 
-COMMANDS = (check, who, duties, test, matrix, graph, explain, schema)
+COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema)
 
 
 def build_parser() -> argparse.ArgumentParser:

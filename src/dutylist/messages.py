@@ -217,4 +217,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "escalation returns to the lead: {path} (problem {problem})",
         "升级又回到了主责单位：{path}（问题类型 {problem}）",
     ),
+    # task: the implementation plan's phases and key tasks
+    "DL501": (
+        "the plan declares {declared} key tasks (key_tasks) but tasks.yaml lists {listed}",
+        "《实施方案》明确了 {declared} 项重点任务（key_tasks），tasks.yaml 却列出了 {listed} 项",
+    ),
+    "DL502.reversed": (
+        "phase {id} ({name}) ends on {end}, before it starts on {start}",
+        "阶段 {id}（{name}）的结束日期 {end} 早于开始日期 {start}",
+    ),
+    "DL502.overlap": (
+        "phase {id} ({name}) starts on {start}, but the phase before it, {previous} "
+        "({previous_name}), runs until {previous_end}: phases must follow one another "
+        "without overlapping",
+        "阶段 {id}（{name}）{start} 开始，而上一阶段 {previous}（{previous_name}）到 {previous_end} 才结束：各阶段应依次衔接，不能重叠",
+    ),
+    "DL502.open": (
+        "phase {id} ({name}) has no end, yet phase {next} follows it: only the last phase "
+        "may be open-ended",
+        "阶段 {id}（{name}）没有结束日期，其后却还有阶段 {next}：只有最后一个阶段可以不写结束日期",
+    ),
+    "DL503": (
+        "task {id} is due on {due}, outside its phase {phase} ({name}, {span})",
+        "重点任务 {id} 的完成时限 {due} 不在所属阶段 {phase}（{name}，{span}）之内",
+    ),
+    "DL504": (
+        "task {id} is marked done but has no done_on: write the date it was completed",
+        "重点任务 {id} 状态为已完成（done），却没有填写完成日期 done_on",
+    ),
+    "DL504.not_done": (
+        "task {id} has done_on {done_on} but its status is {status}: set status: done, "
+        "or remove done_on",
+        "重点任务 {id} 填写了完成日期 done_on {done_on}，状态却是 {status}：应改为 status: done，或删去 done_on",
+    ),
+    "DL505": (
+        "task {id} is recorded as done on {done_on}, a date still to come (today is {today})",
+        "重点任务 {id} 的完成日期 {done_on} 还没有到（今天是 {today}）",
+    ),
+    "DL506": (
+        "task {id} of the consolidation phase {phase} ({name}) is done but lists no "
+        'documents: results of this phase are fixed in the "1+N" documents',
+        "重点任务 {id} 属于固化成果阶段 {phase}（{name}），已完成却没有列出任何文件（documents）：这一阶段的成果要固化为“1+N”制度文件",
+    ),
+    "DL507": (
+        "results_leads names {unit} ({name}) as the lead of {result}, but none of the "
+        "tasks producing them ({tasks}) is led by {unit}",
+        "results_leads 规定{result}由 {unit}（{name}）牵头，但产出{result}的任务（{tasks}）没有一项由它牵头",
+    ),
+    "DL507.none": (
+        "results_leads names {unit} ({name}) as the lead of {result}, but no task produces them",
+        "results_leads 规定{result}由 {unit}（{name}）牵头，但没有任何任务产出{result}",
+    ),
+    "DL508": (
+        "task {id} ({name}) was due on {due} and is still {status}: {days} day(s) overdue "
+        "as of {today}",
+        "重点任务 {id}（{name}）的完成时限是 {due}，截至 {today} 仍{status}，已逾期 {days} 天",
+    ),
 }

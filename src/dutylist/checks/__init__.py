@@ -7,6 +7,7 @@ list and its tests.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from dutylist.checks import (
     overlap,
     redundancy,
     references,
+    tasks,
 )
 from dutylist.findings import Finding, Severity
 from dutylist.load.build import Loaded
@@ -49,13 +51,16 @@ CHECKS: tuple[Check, ...] = (
     Check("orphans", orphans.CODES, orphans.check),
     Check("no-blower", blowers.CODES, blowers.check),
     Check("escalation-loops", escalation.CODES, escalation.check),
+    Check("tasks", tasks.CODES, tasks.check),
 )
 
 
-def run_checks(loaded: Loaded) -> list[Finding]:
-    """Every check's findings; the analyses only over a sound model."""
+def run_checks(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
+    """Every check's findings; the analyses only over a sound model. Overdue tasks and
+    completion dates are judged against `today` (default: the real date)."""
     if loaded.catalog is None:
         return []
+    loaded.cache[tasks.TODAY] = today or dt.date.today()
     findings: list[Finding] = []
     for check in CHECKS:
         sound = not any(

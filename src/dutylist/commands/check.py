@@ -15,6 +15,7 @@ from dutylist.commands.common import (
     emit,
     lang_of,
 )
+from dutylist.commands.tasks import add_today_option
 from dutylist.findings import Finding, Severity
 from dutylist.report import RENDERERS
 
@@ -26,6 +27,7 @@ examples:
   dutylist check --format sarif --output dutylist.sarif   for code-scanning dashboards
   dutylist check --select DL2 --ignore DL203      only reference findings, less one code
   dutylist check --strict                         warnings fail too (exit 1)
+  dutylist check catalogs/panlong --today 2019-10-15   overdue key tasks as of that day
 """
 
 
@@ -62,6 +64,7 @@ def add(commands: argparse._SubParsersAction) -> None:
         help="leave out these codes, code prefixes or kinds",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    add_today_option(parser)
     parser.add_argument(
         "--output",
         type=Path,
@@ -80,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     folders = [folder for path in paths for folder in find_catalogs(path)]
     findings: list[Finding] = []
     for folder in folders:
-        _, found = check_folder(folder)
+        _, found = check_folder(folder, today=args.today)
         findings.extend(found)
     findings = select(findings, _codes(args.select), _codes(args.ignore))
     emit(RENDERERS[args.format](findings, lang_of(args)), args.output)

@@ -11,9 +11,11 @@ patched) when the catalogue changes.
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import partial
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from dutylist.conditions import Box
 from dutylist.engine.answer import Answer
 from dutylist.engine.compiled import Compiled, ProblemPlan
 from dutylist.engine.router import Router, Values, thresholds
@@ -52,18 +54,18 @@ class _ProblemIndex:
 
     def matching(self, place: str, values: Values) -> tuple[list[int], list[int]]:
         key = self.cell(place, values)
-        duties, rules = self._mask(("at", key[0]), lambda box: _admits_place(box, key[0]))
+        duties, rules = self._mask(("at", key[0]), partial(_admits_place, chain=key[0]))
         for (name, _), cls in zip(self.classifiers, key[1:], strict=True):
             value = values.get(name, MISSING)
             if value is MISSING:
-                d, r = self._mask((name, MISSING), lambda box, n=name: n not in box.values)
+                d, r = self._mask((name, MISSING), partial(_leaves_open, name=name))
             else:
-                d, r = self._mask((name, cls), lambda box, n=name, v=value: box.admits(n, v))
+                d, r = self._mask((name, cls), partial(_admits_value, name=name, value=value))
             duties &= d
             rules &= r
         return _bits(duties), _bits(rules)
 
-    def _mask(self, key: tuple[Any, ...], admits: Callable[[Any], bool]) -> tuple[int, int]:
+    def _mask(self, key: tuple[Any, ...], admits: Callable[[Box], bool]) -> tuple[int, int]:
         masks = self._masks.get(key)
         if masks is None:
             duties = sum(1 << i for i, box in enumerate(self.duty_boxes) if admits(box))
@@ -73,8 +75,17 @@ class _ProblemIndex:
         return masks
 
 
-def _admits_place(box: Any, chain: tuple[str, ...]) -> bool:
+def _admits_place(box: Box, chain: tuple[str, ...]) -> bool:
     return box.places is None or any(a in chain for a in box.places.anchors)
+
+
+def _leaves_open(box: Box, name: str) -> bool:
+    """A box admits a case that leaves `name` out only if it sets no condition on it."""
+    return name not in box.values
+
+
+def _admits_value(box: Box, name: str, value: Any) -> bool:
+    return box.admits(name, value)
 
 
 def _bits(mask: int) -> list[int]:
