@@ -11,8 +11,8 @@ patched) when the catalogue changes.
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import partial
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from dutylist.conditions import Box
