@@ -8,6 +8,7 @@ set is decided once. Nothing is compared across problems.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,71 +108,122 @@ def sweep_problem(compiled: Compiled, plan: ProblemPlan) -> ProblemSweep:
     result = ProblemSweep(plan)
     duty_places, duty_values = _masks([d.box for d in plan.duties], cells)
     rule_places, rule_values = _masks([r.box for r in plan.rules], cells)
-    decider = _Decider(plan)
-    value_indices = [range(len(reps)) for reps in cells.values]
-    seen: set[tuple[int, int, int]] = set()
+    recorder = _Recorder(result, cells, _Decider(plan))
+    dims = [_grouped(duty_values[dim], rule_values[dim]) for dim in range(len(cells.values))]
     for place_index, place_class in enumerate(cells.places):
-        for combo in itertools.product(*value_indices):
+        for groups in itertools.product(*dims):
             duty_mask = duty_places[place_index]
             rule_mask = rule_places[place_index]
-            for dim, choice in enumerate(combo):
-                duty_mask &= duty_values[dim][choice]
-                rule_mask &= rule_values[dim][choice]
-            result.cells += 1
+            size = 1
+            for group in groups:
+                duty_mask &= group.duty_mask
+                rule_mask &= group.rule_mask
+                size *= group.size
+            result.cells += size
             if not duty_mask:
-                result.gap_cells += 1
-            # every finding depends only on these three, so a repeat adds nothing new
-            key = (place_index, duty_mask, rule_mask)
-            if key in seen:
-                continue
-            seen.add(key)
-            values = {
-                name: cells.values[dim][choice]
-                for dim, (name, choice) in enumerate(zip(cells.attributes, combo, strict=True))
-            }
-            cell = _Cell(place_class.witness, place_class.chain, values, duty_mask, rule_mask)
-            _record(result, cells, decider, cell)
+                result.gap_cells += size
+            combo = tuple(group.first for group in groups)
+            recorder.cell(
+                place_index, place_class.witness, place_class.chain, combo, duty_mask, rule_mask
+            )
     return result
 
 
 @dataclass(frozen=True, slots=True)
-class _Cell:
-    place: str
-    chain: frozenset[str]
-    values: dict[str, Any]
+class _Group:
+    """Classes of one attribute that every duty and rule treats alike."""
+
     duty_mask: int
     rule_mask: int
+    first: int  # the class whose value stands for the group in a witness
+    size: int
 
 
-def _record(result: ProblemSweep, cells: Cells, decider: _Decider, cell: _Cell) -> None:
-    problem = cells.plan.problem.id
-    duty_mask, rule_mask, chain = cell.duty_mask, cell.rule_mask, cell.chain
+def _grouped(duty_masks: list[int], rule_masks: list[int]) -> list[_Group]:
+    groups: dict[tuple[int, int], list[int]] = {}
+    for choice, masks in enumerate(zip(duty_masks, rule_masks, strict=True)):
+        groups.setdefault(masks, []).append(choice)
+    return [_Group(d, r, choices[0], len(choices)) for (d, r), choices in groups.items()]
 
-    def case() -> Witness:
-        return witness(problem, cell.place, cells.attributes, cell.values)
 
-    decision, indices = decider.duty(duty_mask)
-    result.matched.update(_bits(duty_mask))
-    result.applicable.update(indices)
-    if decision.status == "gap":
-        if result.gap is None:
+class _Recorder:
+    """Records each finding at the first cell that shows it.
+
+    Duty findings depend on the matching duties only, rule findings on the matching
+    rules only, and whistle placement on the rules and the place class; so each is
+    worked out once per distinct key, and the witness case is built only then.
+    """
+
+    def __init__(self, result: ProblemSweep, cells: Cells, decider: _Decider) -> None:
+        self.result = result
+        self.cells = cells
+        self.decider = decider
+        self.duty_masks: set[int] = set()
+        self.rule_masks: set[int] = set()
+        self.placed: set[tuple[int, int]] = set()
+        self.chains: set[tuple[str | None, int]] = set()
+
+    def cell(
+        self,
+        place_index: int,
+        place: str,
+        chain: frozenset[str],
+        combo: tuple[int, ...],
+        duty_mask: int,
+        rule_mask: int,
+    ) -> None:
+        def case() -> Witness:
+            values = {
+                name: self.cells.values[dim][choice]
+                for dim, (name, choice) in enumerate(zip(self.cells.attributes, combo, strict=True))
+            }
+            return witness(self.cells.plan.problem.id, place, self.cells.attributes, values)
+
+        if duty_mask not in self.duty_masks:
+            self.duty_masks.add(duty_mask)
+            self._duties(duty_mask, case)
+        if rule_mask not in self.rule_masks:
+            self.rule_masks.add(rule_mask)
+            self._rules(rule_mask, case)
+        if (rule_mask, place_index) not in self.placed:
+            self.placed.add((rule_mask, place_index))
+            whistle = self.decider.rule(rule_mask)[0]["whistle"]
+            if whistle is not None:
+                self.result.whistle_places.setdefault(whistle, {}).setdefault(chain, case())
+        lead = self.decider.duty(duty_mask)[0].lead
+        if (lead, rule_mask) not in self.chains:
+            self.chains.add((lead, rule_mask))
+            self._escalation(lead, rule_mask, case)
+
+    def _duties(self, duty_mask: int, case: Callable[[], Witness]) -> None:
+        result = self.result
+        decision, indices = self.decider.duty(duty_mask)
+        result.matched.update(_bits(duty_mask))
+        result.applicable.update(indices)
+        if decision.status == "gap" and result.gap is None:
             result.gap = case()
-    elif decision.status == "overlap" and indices not in result.overlaps:
-        result.overlaps[indices] = case()
-    fields, conflicts, effective = decider.rule(rule_mask)
-    result.rules_matched.update(_bits(rule_mask))
-    result.rules_effective |= effective
-    for name, deciding in conflicts.items():
-        result.rule_conflicts.setdefault((name, deciding), case())
-    whistle = fields["whistle"]
-    if whistle is None and "whistle" not in conflicts and result.whistle_gap is None:
-        result.whistle_gap = case()
-    if whistle is not None:
-        result.whistle_places.setdefault(whistle, {}).setdefault(chain, case())
-    if decision.lead is not None and fields["escalate"]:
-        chain_units = [decision.lead, *(step.to for step in fields["escalate"])]
+        elif decision.status == "overlap" and indices not in result.overlaps:
+            result.overlaps[indices] = case()
+
+    def _rules(self, rule_mask: int, case: Callable[[], Witness]) -> None:
+        result = self.result
+        fields, conflicts, effective = self.decider.rule(rule_mask)
+        result.rules_matched.update(_bits(rule_mask))
+        result.rules_effective |= effective
+        for name, deciding in conflicts.items():
+            result.rule_conflicts.setdefault((name, deciding), case())
+        if fields["whistle"] is None and "whistle" not in conflicts and result.whistle_gap is None:
+            result.whistle_gap = case()
+
+    def _escalation(self, lead: str | None, rule_mask: int, case: Callable[[], Witness]) -> None:
+        fields = self.decider.rule(rule_mask)[0]
+        if lead is None or not fields["escalate"]:
+            return
+        chain_units = [lead, *(step.to for step in fields["escalate"])]
         if len(set(chain_units)) < len(chain_units):
-            result.escalation_loops.setdefault(tuple(chain_units), (fields["escalate_by"], case()))
+            self.result.escalation_loops.setdefault(
+                tuple(chain_units), (fields["escalate_by"], case())
+            )
 
 
 @dataclass

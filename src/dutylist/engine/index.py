@@ -118,6 +118,13 @@ class IndexEngine(Router):
         super().__init__(compiled)
         self._indexes: dict[str, _ProblemIndex] = {}
 
+    def prepare(self) -> IndexEngine:
+        """Compile every problem now rather than on its first case: for a long-running
+        dispatcher that wants every answer equally fast."""
+        for problem in self.catalog.problems:
+            self._index(problem)
+        return self
+
     def _index(self, problem: str) -> _ProblemIndex | None:
         index = self._indexes.get(problem)
         if index is None and problem in self.catalog.problems:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from dutylist.codes import finding
 from dutylist.findings import Finding, Location
+from dutylist.gcpause import collector_paused
 from dutylist.load.files import CATALOG_FILES, REQUIRED_FILES, ReadFile, display_path, read_file
 from dutylist.load.yamlread import LocList, LocMap
 from dutylist.model import (
@@ -61,6 +62,11 @@ class Loaded:
 
 
 def load_catalog(folder: Path) -> Loaded:
+    with collector_paused():
+        return _load_catalog(folder)
+
+
+def _load_catalog(folder: Path) -> Loaded:
     findings: list[Finding] = []
     files = _read_catalog_files(folder, findings)
     by_kind = {f.kind: f for f in files}
