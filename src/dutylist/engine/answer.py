@@ -25,13 +25,13 @@ class DecidedBy:
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
+class Verdict:
+    """What a case gets that is the same for every case of its cell, wherever it is."""
+
     status: str  # routed | gap | overlap | undetermined
     problem: str
-    place: str
     lead: str | None
     whistle: str | None = None
-    blower: str | None = None
     support: tuple[str, ...] = ()
     respond_within_minutes: int | None = None
     escalate: tuple[Escalation, ...] = ()
@@ -40,6 +40,64 @@ class Answer:
     rules: tuple[str, ...] = ()
     decided_by: DecidedBy | None = None
     conflicts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer to one case: its cell's verdict, the place, and who blows the whistle
+    there. Kept apart so that routing a case of a known cell builds three fields."""
+
+    verdict: Verdict
+    place: str
+    blower: str | None = None
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
+
+    @property
+    def problem(self) -> str:
+        return self.verdict.problem
+
+    @property
+    def lead(self) -> str | None:
+        return self.verdict.lead
+
+    @property
+    def whistle(self) -> str | None:
+        return self.verdict.whistle
+
+    @property
+    def support(self) -> tuple[str, ...]:
+        return self.verdict.support
+
+    @property
+    def respond_within_minutes(self) -> int | None:
+        return self.verdict.respond_within_minutes
+
+    @property
+    def escalate(self) -> tuple[Escalation, ...]:
+        return self.verdict.escalate
+
+    @property
+    def basis(self) -> tuple[str, ...]:
+        return self.verdict.basis
+
+    @property
+    def duties(self) -> tuple[str, ...]:
+        return self.verdict.duties
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return self.verdict.rules
+
+    @property
+    def decided_by(self) -> DecidedBy | None:
+        return self.verdict.decided_by
+
+    @property
+    def conflicts(self) -> Mapping[str, tuple[str, ...]]:
+        return self.verdict.conflicts
 
     def comparable(self) -> tuple[Any, ...]:
         """Everything a user sees, for holding two engines to the same answers."""
@@ -107,7 +165,7 @@ class AnswerLines:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self._parts: dict[tuple[Any, ...], tuple[Answer, str, str, str]] = {}
+        self._parts: dict[int, tuple[Verdict, str, str, str]] = {}
         self._units: dict[str | None, str] = {}
 
     def _unit(self, unit_id: str | None) -> str:
@@ -118,17 +176,12 @@ class AnswerLines:
         return text
 
     def line(self, answer: Answer) -> str:
-        # Answers of one cell share their tuples; keying on those objects' identity is
-        # cheap, and exact because each key keeps its answer (and so the ids) alive.
-        key = (
-            answer.problem, answer.status, answer.lead, answer.whistle,
-            answer.respond_within_minutes, id(answer.support), id(answer.escalate),
-            id(answer.basis), id(answer.duties), id(answer.rules), id(answer.decided_by),
-            id(answer.conflicts),
-        )  # fmt: skip
+        # Answers of one cell share their verdict; keying on its identity is cheap, and
+        # exact because each entry keeps its verdict (and so the id) alive.
+        key = id(answer.verdict)
         parts = self._parts.get(key)
-        if parts is None:
-            parts = (answer, *self._split(answer))
+        if parts is None or parts[0] is not answer.verdict:
+            parts = (answer.verdict, *self._split(answer))
             self._parts[key] = parts
         _, head, whistle, tail = parts
         if answer.whistle is None:

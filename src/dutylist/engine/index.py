@@ -40,7 +40,8 @@ class _ProblemIndex:
         self.classifiers: list[tuple[str, Callable[[Any], Any]]] = [
             (name, _classifier(compiled, plan, name)) for name in plan.problem.attributes
         ]
-        self.cache: dict[tuple[Any, ...], Answer] = {}
+        self.cache: dict[tuple[Any, ...], Answer] = {}  # by cell
+        self.by_masks: dict[tuple[int, int], Answer] = {}  # cells that match alike share one
         self._masks: dict[tuple[Any, ...], tuple[int, int]] = {}
 
     def cell(self, place: str, values: Values) -> tuple[Any, ...]:
@@ -53,7 +54,11 @@ class _ProblemIndex:
         return tuple(key)
 
     def matching(self, place: str, values: Values) -> tuple[list[int], list[int]]:
-        key = self.cell(place, values)
+        duties, rules = self.masks(self.cell(place, values), values)
+        return _bits(duties), _bits(rules)
+
+    def masks(self, key: tuple[Any, ...], values: Values) -> tuple[int, int]:
+        """The matching duties and rules of a cell, as bitmasks over the plan's lists."""
         duties, rules = self._mask(("at", key[0]), partial(_admits_place, chain=key[0]))
         for (name, _), cls in zip(self.classifiers, key[1:], strict=True):
             value = values.get(name, MISSING)
@@ -63,7 +68,7 @@ class _ProblemIndex:
                 d, r = self._mask((name, cls), partial(_admits_value, name=name, value=value))
             duties &= d
             rules &= r
-        return _bits(duties), _bits(rules)
+        return duties, rules
 
     def _mask(self, key: tuple[Any, ...], admits: Callable[[Box], bool]) -> tuple[int, int]:
         masks = self._masks.get(key)
@@ -118,6 +123,18 @@ class IndexEngine(Router):
         super().__init__(compiled)
         self._indexes: dict[str, _ProblemIndex] = {}
 
+    def _decide(
+        self, index: _ProblemIndex, key: tuple[Any, ...], place: str, given: Values
+    ) -> Answer:
+        if MISSING in key:
+            return super().route(index.plan.problem.id, place, given)  # judged over completions
+        masks = index.masks(key, given)
+        core = index.by_masks.get(masks)
+        if core is None:
+            core = super().route(index.plan.problem.id, place, given)
+            index.by_masks[masks] = core
+        return core
+
     def prepare(self) -> IndexEngine:
         """Compile every problem now rather than on its first case: for a long-running
         dispatcher that wants every answer equally fast."""
@@ -146,23 +163,8 @@ class IndexEngine(Router):
         key = index.cell(place, given)
         core = index.cache.get(key)
         if core is None:
-            core = super().route(problem, place, given)
+            core = self._decide(index, key, place, given)
             index.cache[key] = core
         if core.place == place:
             return core
-        return Answer(
-            status=core.status,
-            problem=core.problem,
-            place=place,
-            lead=core.lead,
-            whistle=core.whistle,
-            blower=self._blower(core.whistle, place),
-            support=core.support,
-            respond_within_minutes=core.respond_within_minutes,
-            escalate=core.escalate,
-            basis=core.basis,
-            duties=core.duties,
-            rules=core.rules,
-            decided_by=core.decided_by,
-            conflicts=core.conflicts,
-        )
+        return Answer(core.verdict, place, self._blower(core.whistle, place))

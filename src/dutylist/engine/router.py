@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dutylist.conditions import NumberSet
-from dutylist.engine.answer import Answer, DecidedBy, Outcome
+from dutylist.engine.answer import Answer, DecidedBy, Outcome, Verdict
 from dutylist.engine.compiled import Compiled, ProblemPlan
 from dutylist.engine.precedence import DutyDecision, decide_duties, decide_rules
 
@@ -96,13 +96,11 @@ class Router(ABC):
         respond = rules.fields["respond_within"]
         if respond is None and "respond_within" not in rules.conflicts:
             respond = self.catalog.default_respond_minutes
-        return Answer(
+        verdict = Verdict(
             status=status if status != "routed" or not rules.conflicts else "overlap",
             problem=plan.problem.id,
-            place=place,
             lead=lead,
             whistle=whistle,
-            blower=self._blower(whistle, place),
             support=tuple(dict.fromkeys(u for u in support if u != lead)),
             respond_within_minutes=respond,
             escalate=tuple(rules.fields["escalate"] or ()),
@@ -112,6 +110,7 @@ class Router(ABC):
             decided_by=decided_by,
             conflicts=rules.conflicts,
         )
+        return Answer(verdict, place, self._blower(whistle, place))
 
     def _blower(self, whistle_id: str | None, place: str) -> str | None:
         whistle = self.catalog.whistles.get(whistle_id) if whistle_id else None
