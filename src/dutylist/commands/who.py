@@ -92,6 +92,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "--batch reads the cases from its file; leave out PROBLEM, --at and --set", None
         )
+    if args.batch not in (None, "-") and not Path(args.batch).is_file():
+        raise UsageError(
+            f"cannot read {args.batch}: no such file",
+            "give a file of JSON lines, or - for standard input",
+        )
     session = open_session(catalog_path(args), lang)
     engine = make_engine(session.compiled, args.engine)
     if args.batch is not None:
