@@ -1,0 +1,52 @@
+"""A long-running dispatcher's handle on one catalogue: route from many threads, reload
+after an edit without stopping.
+
+Reloading builds a whole new engine from the files and then swaps one reference, so a
+case routed during a reload is answered by the old catalogue or the new one, never by a
+mixture; a reload that finds errors keeps the old engine and raises.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from dutylist.engine.answer import Answer
+from dutylist.engine.index import IndexEngine
+from dutylist.engine.router import Router
+from dutylist.engine.select import make_engine
+from dutylist.i18n import Lang
+from dutylist.session import Session, open_session
+
+
+class Dispatcher:
+    def __init__(self, path: Path, engine: str = "index", lang: Lang = "en") -> None:
+        self.path = path
+        self.engine_name = engine
+        self.lang = lang
+        self._reloading = threading.Lock()
+        self._session, self._engine = self._build()
+
+    def _build(self) -> tuple[Session, Router]:
+        session = open_session(self.path, self.lang)
+        engine = make_engine(session.compiled, self.engine_name)
+        if isinstance(engine, IndexEngine):
+            engine.prepare()
+        return session, engine
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    def route(
+        self, problem: str, place: str | None = None, values: dict[str, Any] | None = None
+    ) -> Answer:
+        engine = self._engine  # one read: the whole case sees one catalogue
+        return engine.route(problem, place, values)
+
+    def reload(self) -> None:
+        """Read the catalogue again; raises (keeping the current one) if it cannot be used."""
+        with self._reloading:
+            session, engine = self._build()
+            self._session, self._engine = session, engine
