@@ -3,13 +3,14 @@ never a hang or a crash, and the default engine still answers."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import durable_importable
+
 pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("durable") is None,
+    not durable_importable(),
     reason="durable-rules does not install on this Python (3.13+)",
 )
 
@@ -34,7 +35,18 @@ def test_too_many_fields_is_refused_with_the_reason(minimal: Path, run_cli) -> N
     assert refused.code == 2
     assert "durable-rules takes at most 250" in refused.err
     assert "--engine index" in refused.err
-    answered = run_cli("who", "noise", "--at", "c7", "--set", "night=false", "--catalog", str(minimal), "--format", "json")
+    answered = run_cli(
+        "who",
+        "noise",
+        "--at",
+        "c7",
+        "--set",
+        "night=false",
+        "--catalog",
+        str(minimal),
+        "--format",
+        "json",
+    )
     assert answered.code == 0
 
 

@@ -7,7 +7,6 @@ sets as explicit sets of cases, 'strictly inside' as a proper subset.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import tempfile
 from pathlib import Path
@@ -19,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from dutylist.engine.compiled import Compiled
 from dutylist.engine.index import IndexEngine
 from dutylist.load.build import load_catalog
+from tests.conftest import durable_importable
 from tests.randomcat import RandomCatalog, all_cases, catalogs, matches
 
 EXAMPLES = int(os.environ.get("DUTYLIST_PROPERTY_EXAMPLES", "40"))
-HAS_DURABLE = importlib.util.find_spec("durable") is not None
+HAS_DURABLE = durable_importable()
 PROPERTY = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -12,10 +11,10 @@ from dutylist.engine.compiled import Compiled
 from dutylist.engine.index import IndexEngine
 from dutylist.engine.router import thresholds
 from dutylist.load.build import load_catalog
-from tests.conftest import REPO
+from tests.conftest import REPO, durable_importable
 
 PANLONG = str(REPO / "catalogs" / "panlong")
-HAS_DURABLE = importlib.util.find_spec("durable") is not None
+HAS_DURABLE = durable_importable()
 
 
 def test_who_by_names_answers_in_json(run_cli) -> None:
