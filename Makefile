@@ -20,6 +20,11 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
+## fuzz: the fuzzers of tests/test_fuzz_no_traceback.py for longer (5,000 examples a property)
+DUTYLIST_FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.installed
+	DUTYLIST_FUZZ_EXAMPLES=$(DUTYLIST_FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_no_traceback.py --hypothesis-show-statistics
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks

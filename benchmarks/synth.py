@@ -100,7 +100,6 @@ CATEGORIES = [
 ]
 
 
-
 def nth_category(index: int) -> tuple[str, str, str, str]:
     """The index-th category: the ten above, then numbered copies of them."""
     name, whistle, respond, after = CATEGORIES[index % len(CATEGORIES)]

@@ -35,15 +35,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    words = list(argv if argv is not None else sys.argv[1:])
+    debug = "--debug" in words
+    _never_fail_on_characters()
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(words)
         code: int = args.handler(args)
         return code
     except UsageError as error:
         sys.stderr.write(f"dutylist: {error.reason}\n")
-        if error.hint:
-            sys.stderr.write(f"hint: {error.hint}\n")
+        sys.stderr.write(f"hint: {error.hint or _help_for(words)}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("dutylist: interrupted\n")
@@ -58,3 +59,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Please report it with the output of the same command run with --debug.\n"
         )
         return EXIT_BUG
+
+
+def _help_for(words: Sequence[str]) -> str:
+    """The hint of a usage error that brings none: the help of the command in question."""
+    names = {command.__name__.rsplit(".", 1)[-1] for command in COMMANDS}
+    command = next((word for word in words if word in names), None)
+    return f"see: dutylist {command} --help" if command else "see: dutylist --help"
+
+
+def _never_fail_on_characters() -> None:
+    """A console that cannot show a character (Chinese on a Latin-1 terminal, a file name
+    that is not UTF-8) gets an escape such as \\u793a instead of a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            reconfigure(errors="backslashreplace")

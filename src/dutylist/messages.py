@@ -73,9 +73,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the file is {mb} MB; dutylist reads files of up to {limit} MB: split it",
         "文件有 {mb} MB；dutylist 最多读取 {limit} MB 的文件：请拆分",
     ),
+    "DL007.catalogue_too_large": (
+        "not read: with this file ({mb} MB) the catalogue's files would come to more than "
+        "{limit} MB, the most dutylist reads for one catalogue ({used} MB read before it); "
+        "split the catalogue or remove what does not belong in it",
+        "未读取：加上这个文件（{mb} MB），目录的文件总量将超过 dutylist 对一个目录的上限 {limit} MB"
+        "（此前已读取 {used} MB）；请拆分目录，或移走不属于目录的文件",
+    ),
+    "DL007.too_many_nodes": (
+        "not read: here the catalogue passes {limit} YAML values (keys, values and list "
+        "items), the most dutylist reads for one catalogue; split the catalogue or remove "
+        "what does not belong in it",
+        "未读取：目录在此处超过 {limit} 个 YAML 值（键、值和列表项），这是 dutylist 对一个目录的上限；"
+        "请拆分目录，或移走不属于目录的内容",
+    ),
     "DL007.outside": (
         "a symbolic link to {target}, outside the catalogue folder: not followed",
         "这是指向目录文件夹之外（{target}）的符号链接：不予读取",
+    ),
+    "DL007.link": (
+        "a symbolic link to {target}, which cannot be read: {reason}",
+        "这是指向 {target} 的符号链接，目标无法读取：{reason}",
+    ),
+    "DL007.special": (
+        "not a regular file (a named pipe, a device or a socket): not read",
+        "不是普通文件（命名管道、设备或套接字）：不予读取",
     ),
     "DL008": (
         "more than one YAML document ('---') in one file: keep one document per file",
@@ -143,6 +165,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "DL207": (
         "the rules folder '{folder}' does not exist",
         "派单规则文件夹“{folder}”不存在",
+    ),
+    "DL207.file": (
+        "the rules folder '{folder}' is a file: `rules` names a folder of rule files",
+        "派单规则文件夹“{folder}”是一个文件：`rules` 应指向存放规则文件的文件夹",
     ),
     "DL208": (
         "the catalogue's root '{id}' is a {kind}; the root is the top territorial unit "

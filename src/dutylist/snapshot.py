@@ -20,14 +20,14 @@ import hashlib
 import marshal
 import os
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from dutylist import __version__
 from dutylist.findings import Location
-from dutylist.load.files import CATALOG_FILES
-from dutylist.load.text import read_text
+from dutylist.load.files import CATALOG_FILES, link_outside
+from dutylist.load.limits import Budget
+from dutylist.load.text import read_bytes, read_text
 from dutylist.load.yamlread import LocMap, YamlRefused, parse_document
 from dutylist.model import (
     Attribute,
@@ -82,29 +82,38 @@ def _rules_folder(folder: Path) -> Path | None:
         return None
     written, catalog_id = document.get("rules"), document.get("id")
     if isinstance(written, str):
-        return (folder / written).resolve()
+        return Path(os.path.realpath(folder / written))
     if isinstance(catalog_id, str):
-        return (folder / ".." / ".." / "rules" / catalog_id).resolve()
+        return Path(os.path.realpath(folder / ".." / ".." / "rules" / catalog_id))
     return None
 
 
-def _files(folder: Path) -> Iterable[Path]:
-    yield from sorted(
+def _files(folder: Path) -> tuple[list[Path], tuple[Path, ...]]:
+    """The catalogue's files, and the folders they may link into (as the loader reads)."""
+    paths = sorted(
         p for p in folder.iterdir() if p.name in CATALOG_FILES or p.suffix in (".yaml", ".yml")
     )
     rules = _rules_folder(folder)
-    if rules is not None and rules.is_dir():
-        yield from sorted(p for p in rules.iterdir() if p.suffix in (".yaml", ".yml"))
+    if rules is None or not rules.is_dir():
+        return paths, (folder.resolve(),)
+    paths += sorted(p for p in rules.iterdir() if p.suffix in (".yaml", ".yml"))
+    return paths, (folder.resolve(), rules)
 
 
 def content_key(folder: Path) -> str | None:
+    """The hash of every byte of the catalogue; None when a file cannot be read safely or
+    within the limits (then the loader reads the catalogue and reports why)."""
     digest = hashlib.sha256(f"dutylist {__version__} snapshot {FORMAT}\n".encode())
     digest.update(_code_fingerprint())
+    budget = Budget()
     try:
-        for path in _files(folder):
-            digest.update(f"\n{path.resolve()}\n".encode())
-            digest.update(path.read_bytes())
-    except OSError:
+        paths, tree = _files(folder)
+        for path in paths:
+            if link_outside(path, tree) is not None:
+                return None
+            digest.update(f"\n{os.path.realpath(path)}\n".encode())
+            digest.update(read_bytes(path, budget))
+    except (OSError, ValueError, YamlRefused):  # ValueError: a NUL in the rules path
         return None
     return digest.hexdigest()
 

@@ -44,7 +44,7 @@ class _Resolver:
         assert catalog is not None
         self.catalog = catalog
         self.broken: dict[str, Set[str]] = dict(loaded.broken_ids)
-        unreadable = {f.kind for f in loaded.files if f.document is None}
+        unreadable = loaded.unusable_kinds
         for kind, keys in _KEYS_OF_FILE.items():
             if kind in unreadable:
                 for key in keys:

@@ -14,6 +14,7 @@ from dutylist.commands.common import (
     add_subcommand,
     emit,
     lang_of,
+    output_file,
 )
 from dutylist.commands.tasks import add_today_option
 from dutylist.findings import Finding, Severity
@@ -67,7 +68,7 @@ def add(commands: argparse._SubParsersAction) -> None:
     add_today_option(parser)
     parser.add_argument(
         "--output",
-        type=Path,
+        type=output_file,
         metavar="FILE",
         help="write the report to FILE (atomically) instead of standard output",
     )

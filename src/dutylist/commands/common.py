@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dutylist.errors import UsageError
 from dutylist.i18n import Lang, default_lang
-from dutylist.output import write_atomic
+from dutylist.output import check_target, write_atomic
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -18,7 +18,10 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line of reason and one of hint (exit 2)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message, f"see: {self.prog} --help")
+        # the top parser also reports a subcommand's unknown flags: the hint then names the
+        # subcommand's help (cli.main works it out from the words)
+        hint = f"see: {self.prog} --help" if " " in self.prog else None
+        raise UsageError(message, hint)
 
 
 def add_common(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -71,3 +74,10 @@ def emit(text: str, output: Path | None = None) -> None:
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+
+
+def output_file(text: str) -> Path:
+    """An `--output FILE` value, refused at once if it cannot or must not be written."""
+    path = Path(text)
+    check_target(path)
+    return path

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dutylist.commands.common import EXIT_OK, add_subcommand, catalog_path, emit, lang_of
+from dutylist.commands.common import (
+    EXIT_OK,
+    add_subcommand,
+    catalog_path,
+    emit,
+    lang_of,
+    output_file,
+)
 from dutylist.errors import UsageError
 from dutylist.session import open_session
 
@@ -48,7 +55,7 @@ def add(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--output",
-        type=Path,
+        type=output_file,
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
     )
@@ -66,16 +73,16 @@ def run(args: argparse.Namespace) -> int:
     from dutylist.graph import build_graph
     from dutylist.report.graph_export import EXPORTERS
 
+    wanted = {k.strip() for k in (args.only or "").split(",") if k.strip()}
+    unknown = wanted - set(KINDS)
+    if unknown:  # a mistake on the command line, told before the catalogue is read
+        raise UsageError(
+            f"unknown node kind(s): {', '.join(sorted(unknown))}",
+            f"choose from: {', '.join(KINDS)}",
+        )
     session = open_session(catalog_path(args, args.path), lang_of(args))
     graph = build_graph(session.compiled)
-    if args.only:
-        wanted = {k.strip() for k in args.only.split(",") if k.strip()}
-        unknown = wanted - set(KINDS)
-        if unknown:
-            raise UsageError(
-                f"unknown node kind(s): {', '.join(sorted(unknown))}",
-                f"choose from: {', '.join(KINDS)}",
-            )
+    if wanted:
         graph = graph.subgraph(
             [n for n, d in graph.nodes(data=True) if d.get("kind") in wanted]
         ).copy()

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dutylist.commands.common import EXIT_OK, add_subcommand, catalog_path, emit, lang_of
+from dutylist.commands.common import (
+    EXIT_OK,
+    add_subcommand,
+    catalog_path,
+    emit,
+    lang_of,
+    output_file,
+)
 from dutylist.matrix import build_matrix, to_csv, to_html, to_markdown, to_text
 from dutylist.session import open_session
 
@@ -42,7 +49,7 @@ def add(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--output",
-        type=Path,
+        type=output_file,
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from dutylist.commands.common import (
@@ -15,6 +16,7 @@ from dutylist.commands.common import (
     catalog_path,
     emit,
     lang_of,
+    output_file,
 )
 from dutylist.errors import UsageError
 from dutylist.plan import GROUPINGS, build_plan, plan_json
@@ -22,6 +24,7 @@ from dutylist.report.tasks_html import to_html
 from dutylist.report.tasks_text import to_markdown, to_text
 from dutylist.session import open_session
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXAMPLES = """\
 examples:
   dutylist tasks catalogs/panlong                       by phase, judged against today
@@ -37,6 +40,8 @@ exit: 0 whenever the catalogue loads (overdue tasks are shown, not failed);
 def parse_today(text: str) -> dt.date:
     """A --today value: a date written YYYY-MM-DD."""
     try:
+        if not _DATE.fullmatch(text.strip()):  # Python also reads 20190801 and 2019-W31-4
+            raise ValueError(text)
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
@@ -74,7 +79,7 @@ def add(commands: argparse._SubParsersAction) -> None:
     add_common(parser, ("text", "json", "markdown", "html"))
     parser.add_argument(
         "--output",
-        type=Path,
+        type=output_file,
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
     )

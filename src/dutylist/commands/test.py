@@ -16,6 +16,7 @@ from dutylist.commands.common import (
     catalog_path,
     emit,
     lang_of,
+    output_file,
 )
 from dutylist.engine.select import ENGINES, make_engine
 from dutylist.i18n import Lang
@@ -44,7 +45,7 @@ def add(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--output",
-        type=Path,
+        type=output_file,
         metavar="FILE",
         help="write the report to FILE instead of standard output",
     )

@@ -93,16 +93,18 @@ def run(args: argparse.Namespace) -> int:
             "--batch reads the cases from its file; leave out PROBLEM, --at and --set", None
         )
     if args.batch not in (None, "-") and not Path(args.batch).is_file():
+        state = "is a folder" if Path(args.batch).is_dir() else "no such file"
         raise UsageError(
-            f"cannot read {args.batch}: no such file",
+            f"cannot read {args.batch}: {state}",
             "give a file of JSON lines, or - for standard input",
         )
+    settings = parse_settings(args.set)  # a mistake on the command line before any reading
     session = open_session(catalog_path(args), lang)
     engine = make_engine(session.compiled, args.engine)
     if args.batch is not None:
         with collector_paused():
             return _batch(engine, session.catalog, args.batch)
-    case = read_case(session.catalog, args.problem, args.at, parse_settings(args.set))
+    case = read_case(session.catalog, args.problem, args.at, settings)
     answer = engine.route(case.problem.id, case.place.id, case.values)
     if args.format == "json":
         document = answer_json(answer, session.catalog)

@@ -7,6 +7,8 @@ Entries with schema problems are left out of the model, but their ids are kept i
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from dutylist.codes import finding
 from dutylist.findings import Finding, Location
 from dutylist.gcpause import collector_paused
 from dutylist.load.files import CATALOG_FILES, REQUIRED_FILES, ReadFile, display_path, read_file
+from dutylist.load.limits import Budget
 from dutylist.load.yamlread import LocList, LocMap
 from dutylist.model import (
     Attribute,
@@ -35,6 +38,12 @@ from dutylist.model import (
 )
 
 DURATION_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
+_LIST_KEYS = {
+    "units": ("units",),
+    "problems": ("problems", "attributes"),
+    "whistles": ("whistles",),
+    "tasks": ("phases",),
+}
 YAML_SUFFIXES = (".yaml", ".yml")
 
 T = TypeVar("T")
@@ -60,6 +69,20 @@ class Loaded:
     def fatal(self) -> bool:
         return any(f.kind in ("yaml", "schema") for f in self.findings)
 
+    @property
+    def unusable_kinds(self) -> set[str]:
+        """File kinds none of whose entries can be known: a required file that is missing,
+        a file that could not be read, or one whose top level is itself wrong (a null or
+        a text where its list is due). That one finding says it all; references into
+        such a file are not reported again one by one."""
+        present = {f.kind for f in self.files}
+        kinds = {CATALOG_FILES[name] for name in REQUIRED_FILES} - present
+        for read in self.files:
+            tops = {(), *((key,) for key in _LIST_KEYS.get(read.kind, ()))}
+            if read.document is None or tops & read.bad_paths:
+                kinds.add(read.kind)
+        return kinds
+
 
 def load_catalog(folder: Path) -> Loaded:
     with collector_paused():
@@ -68,10 +91,34 @@ def load_catalog(folder: Path) -> Loaded:
 
 def _load_catalog(folder: Path) -> Loaded:
     findings: list[Finding] = []
-    files = _read_catalog_files(folder, findings)
+    budget = Budget()  # shared by every file of the catalogue, rules included
+    home = _real(folder)
+    names = _listing(folder, findings)
+    for name in REQUIRED_FILES:
+        if name not in names:
+            findings.append(
+                finding("DL106", Location(display_path(folder / name)), args={"file": name})
+            )
+    # catalog.yaml says where the rules folder is, so it is read first and may only link
+    # within the catalogue folder; every other file may link within either folder
+    catalog_file = (
+        read_file(folder / "catalog.yaml", "catalog", (home,), budget)
+        if "catalog.yaml" in names
+        else None
+    )
+    rules_folder = _rules_folder(folder, catalog_file, findings)
+    tree = (home,) if rules_folder is None else (home, rules_folder)
+    files = [] if catalog_file is None else [catalog_file]
+    for name in names:
+        if name == "catalog.yaml":
+            continue
+        if name in CATALOG_FILES:
+            files.append(read_file(folder / name, CATALOG_FILES[name], tree, budget))
+        elif Path(name).suffix in YAML_SUFFIXES:
+            findings.append(_unknown_file(folder / name))
+    rule_files = [] if rules_folder is None else _read_rules(rules_folder, tree, budget, findings)
+    files.sort(key=lambda read: read.path.name)
     by_kind = {f.kind: f for f in files}
-    catalog_file = by_kind.get("catalog")
-    rules_folder, rule_files = _read_rules(folder, catalog_file, findings)
     files.extend(rule_files)
     for read in files:
         findings.extend(read.findings)
@@ -83,6 +130,17 @@ def _load_catalog(folder: Path) -> Loaded:
     return loaded
 
 
+def _read_rules(
+    rules_folder: Path, tree: tuple[Path, ...], budget: Budget, findings: list[Finding]
+) -> list[ReadFile]:
+    names = _listing(rules_folder, findings)
+    return [
+        read_file(rules_folder / name, "rules", tree, budget)
+        for name in names
+        if Path(name).suffix in YAML_SUFFIXES
+    ]
+
+
 def _catalog_core_ok(catalog_file: ReadFile) -> bool:
     """catalog.yaml can anchor a model: a mapping whose id, name and root are sound."""
     if not isinstance(catalog_file.document, LocMap):
@@ -92,19 +150,16 @@ def _catalog_core_ok(catalog_file: ReadFile) -> bool:
     )
 
 
-def _read_catalog_files(folder: Path, findings: list[Finding]) -> list[ReadFile]:
-    files: list[ReadFile] = []
-    for name in REQUIRED_FILES:
-        if not (folder / name).exists():
-            findings.append(
-                finding("DL106", Location(display_path(folder / name)), args={"file": name})
-            )
-    for path in sorted(folder.iterdir()):
-        if path.name in CATALOG_FILES:
-            files.append(read_file(path, CATALOG_FILES[path.name]))
-        elif path.suffix in YAML_SUFFIXES:
-            findings.append(_unknown_file(path))
-    return files
+def _listing(folder: Path, findings: list[Finding]) -> list[str]:
+    """The names in a folder, sorted; a folder that cannot be listed is a finding."""
+    try:
+        return sorted(entry.name for entry in os.scandir(folder))
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        findings.append(
+            finding("DL007", Location(display_path(folder)), args={"reason": reason}, subjects=[])
+        )
+        return []
 
 
 def _unknown_file(path: Path) -> Finding:
@@ -118,29 +173,41 @@ def _unknown_file(path: Path) -> Finding:
     return finding("DL107", Location(display_path(path)), args=args)
 
 
-def _read_rules(
+def _rules_folder(
     folder: Path, catalog_file: ReadFile | None, findings: list[Finding]
-) -> tuple[Path | None, list[ReadFile]]:
+) -> Path | None:
+    """The rules folder catalog.yaml names (or the default one), resolved; None if none."""
     document = catalog_file.document if catalog_file else None
     if not isinstance(document, LocMap) or catalog_file is None:
-        return None, []
+        return None
     written = document.get("rules")
     catalog_id = document.get("id")
     if isinstance(written, str):
-        rules_folder = (folder / written).resolve()
+        rules_folder = _real(folder / written)
         location = catalog_file.loc(document.value_marks["rules"])
     elif written is None and isinstance(catalog_id, str):
-        rules_folder = (folder / ".." / ".." / "rules" / catalog_id).resolve()
+        rules_folder = _real(folder / ".." / ".." / "rules" / catalog_id)
         location = catalog_file.loc(document.mark)
     else:
-        return None, []
-    if not rules_folder.is_dir():
-        findings.append(
-            finding("DL207", location, args={"folder": display_path(rules_folder)}, subjects=[])
-        )
-        return None, []
-    paths = sorted(p for p in rules_folder.iterdir() if p.suffix in YAML_SUFFIXES)
-    return rules_folder, [read_file(path, "rules") for path in paths]
+        return None
+    args: dict[str, Any] = {"folder": display_path(rules_folder)}
+    try:
+        mode = rules_folder.stat().st_mode
+    except (OSError, ValueError) as error:  # missing, a loop of links, a name too long, NUL
+        key = "DL207"
+        if not isinstance(error, FileNotFoundError):
+            args["hint"] = getattr(error, "strerror", None) or str(error)
+    else:
+        if stat.S_ISDIR(mode):
+            return rules_folder
+        key = "DL207.file"
+    findings.append(finding("DL207", location, key, args=args, subjects=[]))
+    return None
+
+
+def _real(path: Path) -> Path:
+    """The path with links resolved; unlike Path.resolve, a loop of links is no error."""
+    return Path(os.path.realpath(path))
 
 
 class _ModelBuilder:
@@ -203,6 +270,10 @@ class _ModelBuilder:
                 entry_id = entry.get("id")
                 if isinstance(entry_id, str):
                     self.loaded.broken_ids.setdefault(key, set()).add(entry_id)
+                category = entry.get("category")
+                if key == "problems" and isinstance(category, str):
+                    # a rule naming the category of a left-out problem is no new mistake
+                    self.loaded.broken_ids.setdefault("categories", set()).add(category)
                 continue
             yield file, index, entry
 

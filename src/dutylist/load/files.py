@@ -1,8 +1,15 @@
-"""Which files make a catalogue, and reading each into a located document."""
+"""Which files make a catalogue, and reading each into a located document.
+
+A catalogue reads only what lies in its own tree: the catalogue folder and its rules
+folder. A file there that is a symbolic link to somewhere else (another user's folder,
+/dev/zero, a secret) is reported at the link and not followed; links within the tree
+are fine.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -10,6 +17,7 @@ from typing import Any
 
 from dutylist.codes import finding
 from dutylist.findings import Finding, Location
+from dutylist.load.limits import Budget
 from dutylist.load.schema import SchemaProblem, validate
 from dutylist.load.text import read_text
 from dutylist.load.yamlread import YamlProblem, YamlRefused, parse_document
@@ -68,10 +76,30 @@ class ReadFile:
         return any(p[:n] == path for p in self.bad_paths)
 
 
-def read_file(path: Path, kind: str) -> ReadFile:
+def link_outside(path: Path, tree: Sequence[Path]) -> str | None:
+    """Where `path` leads when it is a symbolic link out of every folder of `tree`
+    (resolved folders); None for a plain file or a link that stays inside."""
+    if not tree or not path.is_symlink():
+        return None
+    target = Path(os.path.realpath(path))
+    if any(target.is_relative_to(folder) for folder in tree):
+        return None
+    return str(target)
+
+
+def read_file(
+    path: Path, kind: str, tree: Sequence[Path] = (), budget: Budget | None = None
+) -> ReadFile:
+    """Read and validate one file; `tree` are the resolved folders it may link into."""
     result = ReadFile(path, kind)
+    target = link_outside(path, tree)
+    if target is not None:
+        result.findings.append(
+            finding("DL007", result.loc((0, 0)), "DL007.outside", {"target": target})
+        )
+        return result
     try:
-        document = parse_document(read_text(path))
+        document = parse_document(read_text(path, budget), budget)
     except YamlRefused as refused:
         result.findings.append(_from_yaml_problem(result, refused.problem))
         return result

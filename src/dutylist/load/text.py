@@ -1,5 +1,11 @@
 """Bytes on disk → text, with the encodings policy staff actually save in.
 
+Only regular files are read: the file is opened without blocking and checked before a
+byte is read, so a named pipe or a device standing where a catalogue file should be is
+refused at once instead of waited on forever. A file larger than MAX_FILE_BYTES, or one
+that would take its catalogue past its `Budget` of bytes, is refused before it is read
+(`dutylist.load.limits`).
+
 Only UTF-8 is accepted (with or without a BOM). Anything else gets a problem that
 says what the file seems to be and how to convert it, at the first bad byte.
 """
@@ -7,16 +13,22 @@ says what the file seems to be and how to convert it, at the first bad byte.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from pathlib import Path
 
+from dutylist.load.limits import MAX_FILE_BYTES, MB, Budget
 from dutylist.load.yamlread import YamlProblem, YamlRefused
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, budget: Budget | None = None) -> str:
     """Read a catalogue file as text; raise YamlRefused (DL002/DL007) if it cannot be."""
-    data = _read_bytes(path)
+    return decode(read_bytes(path, budget))
+
+
+def decode(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -27,22 +39,59 @@ def read_text(path: Path) -> str:
         raise YamlRefused(_not_utf8(data, error.start)) from None
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, budget: Budget | None = None) -> bytes:
+    """The bytes of a regular file within the limits; raise YamlRefused (DL007) if not."""
     try:
-        if path.is_dir():
-            raise YamlRefused(YamlProblem("DL007", (0, 0), "DL007.directory", {}))
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit_mb = MAX_FILE_BYTES // (1024 * 1024)
-            raise YamlRefused(
-                YamlProblem(
-                    "DL007", (0, 0), "DL007.too_large", {"mb": size // 2**20, "limit": limit_mb}
-                )
-            )
-        return path.read_bytes()
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise YamlRefused(YamlProblem("DL007", (0, 0), "DL007", {"reason": reason})) from None
+        if path.is_dir():  # Windows refuses to open a folder at all
+            raise _refused("DL007.directory", {}) from None
+        raise _unreadable(path, error) from None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise _refused("DL007.directory", {})
+        if not stat.S_ISREG(info.st_mode):
+            raise _refused("DL007.special", {})
+        _check_size(info.st_size, budget)
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # the file may have grown since fstat
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    finally:
+        os.close(descriptor)
+    _check_size(len(data), budget)
+    if budget is not None:
+        budget.bytes += len(data)
+    return data
+
+
+def _check_size(size: int, budget: Budget | None) -> None:
+    if size > MAX_FILE_BYTES:
+        raise _refused("DL007.too_large", {"mb": _mb(size), "limit": _mb(MAX_FILE_BYTES)})
+    if budget is not None and budget.bytes + size > budget.max_bytes:
+        raise _refused(
+            "DL007.catalogue_too_large",
+            {"mb": _mb(size), "used": _mb(budget.bytes), "limit": _mb(budget.max_bytes)},
+        )
+
+
+def _mb(size: int) -> str:
+    """Megabytes as people read them: '50', '16.5', '0.2'."""
+    return f"{size / MB:.1f}".removesuffix(".0")
+
+
+def _refused(key: str, args: dict[str, object]) -> YamlRefused:
+    return YamlRefused(YamlProblem("DL007", (0, 0), key, args))
+
+
+def _unreadable(path: Path, error: OSError) -> YamlRefused:
+    reason = error.strerror or type(error).__name__
+    try:
+        target = os.readlink(path)  # as written in the link, when it is one
+    except OSError:
+        return _refused("DL007", {"reason": reason})
+    return _refused("DL007.link", {"target": target, "reason": reason})
 
 
 def _not_utf8(data: bytes, offset: int) -> YamlProblem:

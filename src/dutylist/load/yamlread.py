@@ -4,30 +4,41 @@ The document is built from the parser's event stream (libyaml's C parser where
 present), never through a constructor, so no tag can build an object or run code.
 Building it ourselves also lets us refuse what PyYAML accepts silently: duplicate
 keys, alias bombs, unbounded nesting, YAML 1.1's `no`/`off`-as-boolean traps. Plain
-scalars resolve by the YAML 1.2 core schema; dates stay text and are checked later.
+scalars resolve by the YAML 1.2 core schema, less infinities and NaN (a catalogue's
+numbers are real numbers); dates stay text and are checked later.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from dutylist.load.limits import (
+    MAX_DEPTH,
+    MAX_EXPANSION_FACTOR,
+    MAX_EXPANSION_FLOOR,
+    Budget,
+)
+
 try:
     from yaml import CSafeLoader as _EventLoader
+
+    _BYTE_OFFSETS = True
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
+    _BYTE_OFFSETS = False
+
 Mark = tuple[int, int]  # 1-based (line, column)
 
-MAX_DEPTH = 100
-MAX_EXPANSION_FACTOR = 20
-MAX_EXPANSION_FLOOR = 200_000
 
+_YAML_TAG = "tag:yaml.org,2002:"
 STR_TAG = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     STR_TAG,
@@ -44,8 +55,7 @@ _INT = re.compile(r"[-+]?[0-9]+\Z")
 _OCT = re.compile(r"0o[0-7]+\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_FLOAT_MAX = int(sys.float_info.max)
 
 
 class LocMap(dict):
@@ -111,19 +121,27 @@ def _resolve_plain(text: str) -> Any:
         return None
     if text in _BOOL:
         return _BOOL[text]
-    if _INT.match(text):
-        return int(text)
-    if _OCT.match(text):
-        return int(text[2:], 8)
-    if _HEX.match(text):
-        return int(text[2:], 16)
+    try:
+        if _INT.match(text):
+            return _real(int(text), text)
+        if _OCT.match(text):
+            return _real(int(text[2:], 8), text)
+        if _HEX.match(text):
+            return _real(int(text[2:], 16), text)
+    except ValueError:  # thousands of digits: Python refuses, and no catalogue needs them
+        return text
     if _FLOAT.match(text):
-        return float(text)
-    if _INF.match(text):
-        return -math.inf if text.startswith("-") else math.inf
-    if _NAN.match(text):
-        return math.nan
+        return _real(float(text), text)
     return text
+
+
+def _real(number: float, text: str) -> float | str:
+    """A number the model can hold, else its text: catalogue numbers are real numbers, so
+    `.inf`, `.nan` and numbers past a float's range stay text, and where a number is due
+    the schema reports them at their place instead of the analysis going quietly wrong."""
+    if isinstance(number, int):
+        return number if abs(number) <= _FLOAT_MAX else text
+    return number if math.isfinite(number) else text
 
 
 def _scalar_value(event: yaml.ScalarEvent) -> Any:
@@ -132,7 +150,7 @@ def _scalar_value(event: yaml.ScalarEvent) -> Any:
     if tag in (None, "!"):
         return _resolve_plain(event.value) if plain and tag is None else event.value
     if tag not in _STANDARD_TAGS or tag.endswith(("map", "seq")):
-        raise YamlRefused(YamlProblem("DL005", _mark(event), "DL005", {"tag": tag}))
+        raise YamlRefused(YamlProblem("DL005", _mark(event), "DL005", {"tag": _shown(tag)}))
     if tag == STR_TAG:
         return event.value
     value = _resolve_plain(event.value)
@@ -145,15 +163,22 @@ def _scalar_value(event: yaml.ScalarEvent) -> Any:
     wanted = expected[tag.rsplit(":", 1)[1]]
     if (isinstance(value, bool) and wanted is not bool) or not isinstance(value, wanted):
         raise YamlRefused(
-            YamlProblem("DL005", _mark(event), "DL005.value", {"tag": tag, "value": event.value})
+            YamlProblem(
+                "DL005", _mark(event), "DL005.value", {"tag": _shown(tag), "value": event.value}
+            )
         )
     return value
+
+
+def _shown(tag: str) -> str:
+    """A tag as people write it: `!!python/name:os.system`, not its long form."""
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
 def _check_tag(event: Any, kind: str) -> None:
     tag = event.tag
     if tag not in (None, "!", f"tag:yaml.org,2002:{kind}"):
-        raise YamlRefused(YamlProblem("DL005", _mark(event), "DL005", {"tag": tag}))
+        raise YamlRefused(YamlProblem("DL005", _mark(event), "DL005", {"tag": _shown(tag)}))
 
 
 @dataclass(slots=True)
@@ -175,8 +200,10 @@ class _Builder:
     after a few thousand events instead of after it has eaten the memory.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, budget: Budget) -> None:
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self.max_nodes = budget.max_nodes - budget.nodes
+        self.limit = f"{budget.max_nodes:,}"
         self.nodes = 0
         self.expanded = 0
         self.stack: list[_Frame] = []
@@ -245,6 +272,10 @@ class _Builder:
     def _count(self, size: int, mark: Mark) -> None:
         self.nodes += 1
         self.expanded += size
+        if self.nodes > self.max_nodes:
+            raise YamlRefused(
+                YamlProblem("DL007", mark, "DL007.too_many_nodes", {"limit": self.limit})
+            )
         if self.expanded > max(MAX_EXPANSION_FLOOR, MAX_EXPANSION_FACTOR * self.nodes):
             raise YamlRefused(YamlProblem("DL004", mark, "DL004", {"factor": MAX_EXPANSION_FACTOR}))
 
@@ -271,12 +302,14 @@ def _events(text: str) -> Iterator[Any]:
         loader.dispose()
 
 
-def parse_document(text: str) -> Any:
+def parse_document(text: str, budget: Budget | None = None) -> Any:
     """Parse one YAML document; raise YamlRefused with a position on any problem.
 
-    Returns None for an empty document.
+    Returns None for an empty document. The nodes read count against `budget`, which a
+    catalogue's files share; a document that would overrun it is refused where it does.
     """
-    builder = _Builder()
+    budget = budget or Budget()
+    builder = _Builder(budget)
     documents = 0
     try:
         for event in _events(text):
@@ -289,6 +322,7 @@ def parse_document(text: str) -> Any:
         raise YamlRefused(_syntax_problem(error, text)) from None
     except yaml.YAMLError as error:
         raise YamlRefused(_reader_problem(error, text)) from None
+    budget.nodes += builder.nodes  # a refused document is not read: it takes nothing
     return builder.root
 
 
@@ -333,10 +367,54 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     mark = error.problem_mark or error.context_mark
     position = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or str(error)
-    if "nesting depth" in problem:  # libyaml's own limit, deeper than ours in block style
+    if "nesting depth" in problem:
+        # libyaml's own limit (1,000 levels); in flow style its look-ahead meets it
+        # before our count of 100 does, so the finding is where libyaml stopped
         return YamlProblem("DL006", position, "DL006", {"limit": MAX_DEPTH})
-    key = "DL001.tab" if _char_at(text, position) == "\t" or "'\\t'" in problem else "DL001"
-    return YamlProblem("DL001", position, key, {"problem": problem})
+    if _char_at(text, position) == "\t" or "'\\t'" in problem:
+        return YamlProblem("DL001", position, "DL001.tab", {"problem": problem})
+    args: dict[str, Any] = {"problem": problem}
+    hint = _hint(problem, _lines_around(text, position[0]), _char_at(text, position))
+    if hint is not None:
+        args["hint"] = hint
+    return YamlProblem("DL001", position, "DL001", args)
+
+
+def _hint(problem: str, lines: str, char: str) -> dict[str, str] | None:
+    """What people who write catalogues by hand most often did to cause `problem`."""
+    if "：" in lines:
+        return {
+            "en": "a full-width colon '：' does not separate a key from its value: "
+            "write ':' and a space",
+            "zh": "全角冒号“：”不能分隔键和值：请写半角冒号“:”，后面加一个空格",
+        }
+    if "expected ':'" in problem:
+        return {
+            "en": "a key on this line or the one before lacks ':', or ':' lacks the space after it",
+            "zh": "这一行或上一行的键后面缺少“:”，或者“:”后面缺少空格",
+        }
+    if "unknown escape" in problem:
+        return {
+            "en": "in double quotes '\\' starts an escape: put the value in single quotes",
+            "zh": "双引号里的“\\”表示转义：请改用单引号括起这个值",
+        }
+    if "cannot start any token" in problem and char:
+        return {
+            "en": f"a value cannot start with '{char}': put the value in quotes",
+            "zh": f"值不能以“{char}”开头：请用引号括起这个值",
+        }
+    if "end of stream" in problem:
+        return {
+            "en": "a quote or bracket opened earlier is never closed",
+            "zh": "前面有引号或括号没有闭合",
+        }
+    return None
+
+
+def _lines_around(text: str, line: int) -> str:
+    """The text of `line` (1-based) and of the line before it."""
+    lines = text.split("\n", line)
+    return "\n".join(lines[max(line - 2, 0) : line])
 
 
 def _char_at(text: str, position: Mark) -> str:
@@ -350,6 +428,8 @@ def _char_at(text: str, position: Mark) -> str:
 def _reader_problem(error: yaml.YAMLError, text: str) -> YamlProblem:
     position = getattr(error, "position", None)
     if isinstance(position, int):
+        if _BYTE_OFFSETS:  # libyaml counts the UTF-8 bytes it was given, not characters
+            position = len(text.encode("utf-8")[:position].decode("utf-8", errors="replace"))
         before = text[:position]
         line = before.count("\n") + 1
         column = position - (before.rfind("\n") + 1) + 1
