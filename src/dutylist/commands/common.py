@@ -45,6 +45,19 @@ def add_common(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     )
 
 
+def add_path(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="catalogue folder")
+
+
+def add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output",
+        type=output_file,
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
+
+
 def add_subcommand(
     commands: argparse._SubParsersAction, name: str, summary: str, description: str, examples: str
 ) -> argparse.ArgumentParser:

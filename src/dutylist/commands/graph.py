@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from dutylist.commands.common import (
     EXIT_OK,
+    add_common,
+    add_output,
+    add_path,
     add_subcommand,
     catalog_path,
     emit,
     lang_of,
-    output_file,
 )
 from dutylist.errors import UsageError
 from dutylist.session import open_session
@@ -38,33 +39,14 @@ def add(commands: argparse._SubParsersAction) -> None:
         "blows, reports, sounds, also-report, escalates-to, applies-to and parent.",
         EXAMPLES,
     )
-    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="catalogue folder")
-    parser.add_argument(
-        "--catalog",
-        metavar="PATH",
-        type=Path,
-        help="catalogue folder (default: the current folder)",
-    )
-    parser.add_argument(
-        "--format", choices=FORMATS, default="dot", help="output format (default: dot)"
-    )
+    add_path(parser)
+    add_common(parser, FORMATS)
     parser.add_argument(
         "--only",
         metavar="KINDS",
         help=f"keep only these node kinds, comma-separated ({', '.join(KINDS)})",
     )
-    parser.add_argument(
-        "--output",
-        type=output_file,
-        metavar="FILE",
-        help="write to FILE (atomically) instead of standard output",
-    )
-    parser.add_argument(
-        "--lang", choices=("zh", "en"), help="language of messages (default: from the locale)"
-    )
-    parser.add_argument(
-        "--debug", action="store_true", help="show a traceback if dutylist itself fails"
-    )
+    add_output(parser)
     parser.set_defaults(handler=run)
 
 

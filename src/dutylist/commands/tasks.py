@@ -7,16 +7,16 @@ import argparse
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 from dutylist.commands.common import (
     EXIT_OK,
     add_common,
+    add_output,
+    add_path,
     add_subcommand,
     catalog_path,
     emit,
     lang_of,
-    output_file,
 )
 from dutylist.errors import UsageError
 from dutylist.plan import GROUPINGS, build_plan, plan_json
@@ -71,18 +71,13 @@ def add(commands: argparse._SubParsersAction) -> None:
         "self-contained page with a timeline of the phases and the tasks' due dates.",
         EXAMPLES,
     )
-    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="catalogue folder")
+    add_path(parser)
     add_today_option(parser)
     parser.add_argument(
         "--by", choices=GROUPINGS, default="phase", help="group the tasks by (default: phase)"
     )
     add_common(parser, ("text", "json", "markdown", "html"))
-    parser.add_argument(
-        "--output",
-        type=output_file,
-        metavar="FILE",
-        help="write to FILE (atomically) instead of standard output",
-    )
+    add_output(parser)
     parser.set_defaults(handler=run)
 
 

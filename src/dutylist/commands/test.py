@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from dutylist.casetest import CaseResult, run_cases
@@ -12,11 +11,12 @@ from dutylist.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     add_common,
+    add_output,
+    add_path,
     add_subcommand,
     catalog_path,
     emit,
     lang_of,
-    output_file,
 )
 from dutylist.engine.select import ENGINES, make_engine
 from dutylist.i18n import Lang
@@ -39,16 +39,11 @@ def add(commands: argparse._SubParsersAction) -> None:
         "failing case with its file:line, then 'N passed, N failed'. Exit 0 when all pass.",
         EXAMPLES,
     )
-    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="catalogue folder")
+    add_path(parser)
     parser.add_argument(
         "--engine", choices=ENGINES, default="index", help="routing engine (default: index)"
     )
-    parser.add_argument(
-        "--output",
-        type=output_file,
-        metavar="FILE",
-        help="write the report to FILE instead of standard output",
-    )
+    add_output(parser)
     add_common(parser, ("text", "junit", "json"))
     parser.set_defaults(handler=run)
 
