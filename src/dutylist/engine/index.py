@@ -122,6 +122,8 @@ class IndexEngine(Router):
     def __init__(self, compiled: Compiled) -> None:
         super().__init__(compiled)
         self._indexes: dict[str, _ProblemIndex] = {}
+        self._lineage = compiled.tree.lineage
+        self._blowers: dict[tuple[str | None, str], Any] = {}  # (whistle, place) → blower
 
     def _decide(
         self, index: _ProblemIndex, key: tuple[Any, ...], place: str, given: Values
@@ -157,7 +159,7 @@ class IndexEngine(Router):
     def route(self, problem: str, place: str | None = None, values: Values | None = None) -> Answer:
         index = self._indexes.get(problem) or self._index(problem)
         place = self.catalog.root if place is None else place
-        if index is None or place not in self.compiled.tree.lineage:
+        if index is None or place not in self._lineage:
             return super().route(problem, place, values)  # raises UnknownCase
         given: Mapping[str, Any] = values or {}
         key = index.cell(place, given)
@@ -167,4 +169,9 @@ class IndexEngine(Router):
             index.cache[key] = core
         if core.place == place:
             return core
-        return Answer(core.verdict, place, self._blower(core.whistle, place))
+        whistle = core.verdict.whistle
+        blower = self._blowers.get((whistle, place), MISSING)
+        if blower is MISSING:
+            blower = self._blower(whistle, place)
+            self._blowers[(whistle, place)] = blower
+        return Answer(core.verdict, place, blower)
