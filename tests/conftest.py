@@ -12,6 +12,7 @@ from dutylist.cli import main
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 REPO = Path(__file__).parent.parent
+PANLONG = REPO / "catalogs" / "panlong"
 
 
 def durable_importable() -> bool:

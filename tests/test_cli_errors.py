@@ -172,7 +172,7 @@ def test_an_output_that_cannot_or_must_not_be_written(
     reason: str,
 ) -> None:
     """Refused before any work is done: nothing reads the catalogue (it would fail)."""
-    monkeypatch.setattr("dutylist.load.build._load_catalog", _must_not_run)
+    monkeypatch.setattr("dutylist.load.build._listing", _must_not_run)
     monkeypatch.setattr("dutylist.snapshot.content_key", _must_not_run)
     target = output.format(tmp=tmp_path, catalog=minimal)
     result = run_cli(command, "--output", target, "--catalog", str(minimal))

@@ -15,6 +15,7 @@ from dutylist import __version__
 from dutylist.commands import check, duties, explain, graph, matrix, schema, tasks, test, who
 from dutylist.commands.common import EXIT_BUG, EXIT_OK, EXIT_USAGE, Parser
 from dutylist.errors import UsageError
+from dutylist.gcpause import collector_paused
 
 COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema)
 
@@ -40,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _never_fail_on_characters()
     try:
         args = build_parser().parse_args(words)
-        code: int = args.handler(args)
+        with collector_paused():  # the CLI's own process only: a library host keeps its GC
+            code: int = args.handler(args)
         return code
     except UsageError as error:
         sys.stderr.write(f"dutylist: {error.reason}\n")

@@ -41,14 +41,6 @@ class PlaceTree:
         self.top = [p for p in self.places if len(self.lineage[p]) == 1]
         self.everywhere = PlaceSet(frozenset(self.top))
 
-    def roots(self) -> list[str]:
-        """Places with no territorial parent: together, with their insides, every place."""
-        return self.top
-
-    def within(self, place: str, anchor: str) -> bool:
-        """True when `place` is `anchor` or inside it."""
-        return anchor in self.lineage.get(place, ())
-
 
 @dataclass(frozen=True, slots=True)
 class PlaceSet:
@@ -259,9 +251,6 @@ class Box:
             if not _subset(self.values.get(name, domains[name]), admitted):
                 return False
         return True
-
-    def same_set(self, other: Box, tree: PlaceTree, domains: Mapping[str, ValueSet]) -> bool:
-        return self.issubset(other, tree, domains) and other.issubset(self, tree, domains)
 
     def canonical(self, tree: PlaceTree, domains: Mapping[str, ValueSet]) -> tuple[Any, ...]:
         """A hashable spelling that two boxes share exactly when they match the same cases."""

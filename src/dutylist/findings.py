@@ -6,7 +6,7 @@ template key with arguments so that one finding renders in Chinese or English.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -49,3 +49,9 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.file, self.location.line, self.location.column, self.code)
+
+
+def tally(findings: Sequence[Finding]) -> dict[str, int]:
+    """The summary every report ends with: how many errors and how many warnings."""
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    return {"errors": errors, "warnings": len(findings) - errors}

@@ -129,21 +129,3 @@ def unreached_units(
         outgoing = {d["relation"] for _, _, d in graph.out_edges(key, data=True)}
         if not (incoming | outgoing) & set(SUMMONING) and "blows" not in outgoing:
             yield str(data["id"])
-
-
-def hierarchy_cycles(graph: nx.MultiDiGraph) -> Iterator[list[str]]:
-    """Loops of `parent` edges, each as the unit ids around it.
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_edge("unit:a", "unit:b", relation="parent")
-    0
-    >>> g.add_edge("unit:b", "unit:a", relation="parent")
-    0
-    >>> [sorted(c) for c in hierarchy_cycles(g)]
-    [['a', 'b']]
-    """
-    parents = nx.DiGraph(
-        (u, v) for u, v, d in graph.edges(data=True) if d.get("relation") == "parent"
-    )
-    for cycle in nx.simple_cycles(parents):
-        yield [key.split(":", 1)[1] for key in cycle]

@@ -16,7 +16,6 @@ from dutylist.checks import cycles, references
 from dutylist.engine.compiled import Compiled
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
-from dutylist.gcpause import collector_paused
 from dutylist.i18n import Lang
 from dutylist.load.build import load_catalog
 from dutylist.model import Catalog
@@ -59,11 +58,6 @@ def single_catalog(path: Path) -> Path:
 
 
 def open_session(path: Path, lang: Lang) -> Session:
-    with collector_paused():
-        return _open_session(path, lang)
-
-
-def _open_session(path: Path, lang: Lang) -> Session:
     folder = single_catalog(path)
     key = snapshot.content_key(folder) if snapshot.enabled() else None
     cached = snapshot.read(key) if key is not None else None

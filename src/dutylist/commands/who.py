@@ -23,7 +23,6 @@ from dutylist.engine.explain import considered
 from dutylist.engine.router import Router
 from dutylist.engine.select import ENGINES, make_engine
 from dutylist.errors import UsageError
-from dutylist.gcpause import collector_paused
 from dutylist.model import Catalog
 from dutylist.report.answer_text import AnswerText
 from dutylist.session import open_session
@@ -102,8 +101,7 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(catalog_path(args), lang)
     engine = make_engine(session.compiled, args.engine)
     if args.batch is not None:
-        with collector_paused():
-            return _batch(engine, session.catalog, args.batch)
+        return _batch(engine, session.catalog, args.batch)
     case = read_case(session.catalog, args.problem, args.at, settings)
     answer = engine.route(case.problem.id, case.place.id, case.values)
     if args.format == "json":

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from dutylist.codes import finding
 from dutylist.findings import Finding, Location
-from dutylist.gcpause import collector_paused
 from dutylist.load.files import CATALOG_FILES, REQUIRED_FILES, ReadFile, display_path, read_file
 from dutylist.load.limits import Budget
 from dutylist.load.yamlread import LocList, LocMap
@@ -66,10 +65,6 @@ class Loaded:
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # analyses shared by checks
 
     @property
-    def fatal(self) -> bool:
-        return any(f.kind in ("yaml", "schema") for f in self.findings)
-
-    @property
     def unusable_kinds(self) -> set[str]:
         """File kinds none of whose entries can be known: a required file that is missing,
         a file that could not be read, or one whose top level is itself wrong (a null or
@@ -85,11 +80,6 @@ class Loaded:
 
 
 def load_catalog(folder: Path) -> Loaded:
-    with collector_paused():
-        return _load_catalog(folder)
-
-
-def _load_catalog(folder: Path) -> Loaded:
     findings: list[Finding] = []
     budget = Budget()  # shared by every file of the catalogue, rules included
     home = _real(folder)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from dutylist.findings import Finding, Severity
+from dutylist.findings import Finding
 from dutylist.i18n import Lang
 from dutylist.report import github, jsonout, sarif, text
 
@@ -16,8 +16,3 @@ RENDERERS: dict[str, Renderer] = {
     "sarif": sarif.render,
     "github": github.render,
 }
-
-
-def counts(findings: Sequence[Finding]) -> dict[str, int]:
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    return {"errors": errors, "warnings": len(findings) - errors}

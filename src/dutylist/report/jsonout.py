@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from dutylist.findings import Finding, Severity
+from dutylist.findings import Finding, tally
 from dutylist.i18n import Lang
 
 
@@ -25,9 +25,5 @@ def finding_dict(finding: Finding, lang: Lang) -> dict[str, Any]:
 
 
 def render(findings: Sequence[Finding], lang: Lang) -> str:
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    report = {
-        "findings": [finding_dict(f, lang) for f in findings],
-        "summary": {"errors": errors, "warnings": len(findings) - errors},
-    }
+    report = {"findings": [finding_dict(f, lang) for f in findings], "summary": tally(findings)}
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from dutylist.findings import Finding, Severity
+from dutylist.findings import Finding, Severity, tally
 from dutylist.i18n import Lang
 
 SEVERITY_WORDS = {
@@ -16,8 +16,8 @@ SEVERITY_WORDS = {
 
 def render(findings: Sequence[Finding], lang: Lang) -> str:
     lines = [_line(f, lang) for f in findings]
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
+    summary = tally(findings)
+    errors, warnings = summary["errors"], summary["warnings"]
     if lang == "zh":
         lines.append(f"{errors} 个错误，{warnings} 个警告")
     else:
