@@ -70,7 +70,7 @@ def worker_check(folder: Path) -> dict[str, Any]:
 
 def sample_cases(compiled: Any, count: int, seed: int = 7) -> list[tuple[str, str, dict[str, Any]]]:
     """Fully specified cases: every attribute set, places and values drawn at random."""
-    from dutylist.engine.router import number_representatives, thresholds
+    from dutylist.semantics.cells import number_representatives, thresholds
 
     rng = random.Random(seed)
     plans = list(compiled.plans.values())
@@ -93,9 +93,9 @@ def sample_cases(compiled: Any, count: int, seed: int = 7) -> list[tuple[str, st
 
 
 def worker_route(folder: Path, count: int, durable_count: int) -> dict[str, Any]:
-    from dutylist.engine.compiled import Compiled
     from dutylist.engine.index import IndexEngine
     from dutylist.load.build import load_catalog
+    from dutylist.semantics.compiled import Compiled
 
     loaded = load_catalog(folder)
     assert loaded.catalog is not None
@@ -147,8 +147,8 @@ def _run_worker(*args: str) -> dict[str, Any]:
 
 
 def batch_rate(folder: Path, count: int, scratch: Path) -> float:
-    from dutylist.engine.compiled import Compiled
     from dutylist.load.build import load_catalog
+    from dutylist.semantics.compiled import Compiled
 
     loaded = load_catalog(folder)
     assert loaded.catalog is not None

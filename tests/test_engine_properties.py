@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from dutylist.engine.compiled import Compiled
 from dutylist.engine.index import IndexEngine
 from dutylist.load.build import load_catalog
+from dutylist.semantics.compiled import Compiled
 from tests.conftest import durable_importable
 from tests.randomcat import RandomCatalog, all_cases, catalogs, matches
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from dutylist import cli
-from dutylist.engine import compiled as compiled_module
 from dutylist.engine.dispatcher import Dispatcher
+from dutylist.semantics import compiled as compiled_module
 from dutylist.session import open_session
 from tests.conftest import PANLONG, durable_importable
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from dutylist import snapshot
-from dutylist.engine.compiled import Compiled
 from dutylist.engine.index import IndexEngine
 from dutylist.load.build import load_catalog
+from dutylist.semantics.compiled import Compiled
 from tests.conftest import REPO
 
 PANLONG = REPO / "catalogs" / "panlong"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dutylist.engine.compiled import Compiled
 from dutylist.engine.index import IndexEngine
 from dutylist.load.build import load_catalog
+from dutylist.semantics.cells import cell_space
+from dutylist.semantics.compiled import Compiled
 
 SYNTH = Path(__file__).resolve().parents[1] / "benchmarks" / "synth.py"
 
@@ -36,11 +37,11 @@ def statuses(folder: Path) -> dict[str, set[str]]:
     engine = IndexEngine(compiled)
     places = compiled.tree.places
     found: dict[str, set[str]] = {}
-    for problem, plan in compiled.plans.items():
-        reps = engine.representatives(plan)
-        names = list(plan.problem.attributes)
+    for problem in compiled.plans:
+        axes = cell_space(compiled, problem).axes
+        names = [axis.name for axis in axes]
         seen = found.setdefault(problem, set())
-        for combo in itertools.product(*(reps[a] for a in names)):
+        for combo in itertools.product(*(axis.representatives for axis in axes)):
             values = dict(zip(names, combo, strict=True))
             for place in places:
                 answer = engine.route(problem, place, values)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dutylist.engine.compiled import Compiled
 from dutylist.engine.index import IndexEngine
-from dutylist.engine.router import thresholds
 from dutylist.load.build import load_catalog
+from dutylist.semantics.cells import cell_space, thresholds
+from dutylist.semantics.compiled import Compiled
 from tests.conftest import REPO, durable_importable
 
 PANLONG = str(REPO / "catalogs" / "panlong")
@@ -197,7 +197,7 @@ def test_both_engines_agree_on_every_bundled_case() -> None:
     index, durable = IndexEngine(compiled), DurableEngine(compiled)
     checked = 0
     for problem, plan in compiled.plans.items():
-        reps = index.representatives(plan)
+        reps = _representatives(compiled, problem)
         full = _first_of_each(reps)
         for place in compiled.tree.places:
             assert (
@@ -220,6 +220,10 @@ def test_both_engines_agree_on_every_bundled_case() -> None:
     assert checked > 1000
 
 
+def _representatives(compiled: Compiled, problem: str) -> dict[str, list[object]]:
+    return {axis.name: list(axis.representatives) for axis in cell_space(compiled, problem).axes}
+
+
 def _first_of_each(reps: dict[str, list[object]]) -> dict[str, object]:
     return {name: values[0] for name, values in reps.items() if values}
 
@@ -235,7 +239,7 @@ def test_batch_lines_are_exactly_the_json_answers() -> None:
         for place in engine.compiled.tree.places:
             for values in (
                 {},
-                _first_of_each(engine.representatives(engine.compiled.plans[problem])),
+                _first_of_each(_representatives(engine.compiled, problem)),
             ):
                 answer = engine.route(problem, place, values)
                 assert json.loads(lines.line(answer)) == answer_json(answer, loaded.catalog)

@@ -1,5 +1,11 @@
 """A case as people write it — problem and place by id, name or alias, `KEY=VALUE`
-settings — checked against the catalogue and turned into ids and typed values."""
+settings — turned into ids and typed values.
+
+Only the reading of words is here: `stage=在建`, `area_m2=300`, `night=是` become the
+text, the number and the boolean they mean. Whether the problem has that attribute and
+whether the value is one it can take is checked where every entry point checks it,
+`semantics.cells` (the same DL601–DL606 errors as the Python API).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dutylist.errors import UsageError
+from dutylist.errors import CaseError, UsageError
 from dutylist.lookup import Lookup
 from dutylist.model import Attribute, Catalog, Problem, Unit
+from dutylist.semantics.cells import unknown_attribute_of
 
 TRUE_WORDS = {"true", "是", "yes", "y", "1"}
 FALSE_WORDS = {"false", "否", "no", "n", "0"}
 
-
-class CaseError(UsageError):
-    """A case that names something the catalogue lacks or a value it does not allow."""
+__all__ = ["Case", "CaseError", "CaseReader", "parse_settings", "read_case", "typed_values"]
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,15 @@ class CaseReader:
         self._places: Lookup[Unit] | None = None
 
     def problem(self, text: str) -> Problem:
-        found = self.problems.find(text)
+        found = self.problems.find(text) if isinstance(text, str) else None
         if found is None:
-            hint = _suggestion(self.problems.suggest(text), "dutylist matrix")
-            raise CaseError(f"unknown problem '{text}'", hint)
+            if not isinstance(text, str):
+                raise CaseError("DL601", {"value": repr(text)}, variant="type")
+            hint = _did_you_mean(self.problems.suggest(text)) or {
+                "en": "list them with: dutylist matrix",
+                "zh": "查看全部：dutylist matrix",
+            }
+            raise CaseError("DL601", {"value": text}, hint)
         return found
 
     def place(self, text: str | None) -> Unit:
@@ -51,13 +61,16 @@ class CaseReader:
             if self._places is None:
                 places = {u.id: u for u in self.catalog.units.values() if u.is_place}
                 self._places = Lookup(places)
-            raise CaseError(
-                f"unknown place '{text}'", _suggestion(self._places.suggest(text), None)
-            )
+            raise CaseError("DL602", {"value": text}, _did_you_mean(self._places.suggest(text)))
         if not found.is_place:
             raise CaseError(
-                f"'{text}' is a {found.kind} ({found.id}), not a place",
-                "--at names a district, street or community",
+                "DL602",
+                {"value": text, "kind": found.kind, "id": found.id},
+                {
+                    "en": "--at names a district, street or community",
+                    "zh": "--at 要写区、街道或社区",
+                },
+                variant="not_place",
             )
         return found
 
@@ -66,10 +79,13 @@ class CaseReader:
         return Case(found, self.place(place), typed_values(self.catalog, found, raw))
 
 
-def _suggestion(options: Sequence[str], fallback: str | None) -> str | None:
-    if options:
-        return "did you mean " + " or ".join(options) + "?"
-    return f"list them with: {fallback}" if fallback else None
+def _did_you_mean(options: Sequence[str]) -> dict[str, str] | None:
+    if not options:
+        return None
+    return {
+        "en": f"did you mean {' or '.join(options)}?",
+        "zh": f"是不是要写 {' 或 '.join(options)}？",
+    }
 
 
 def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
@@ -77,66 +93,42 @@ def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise CaseError(f"--set {pair}: expected KEY=VALUE", "for example: --set stage=在建")
+            raise UsageError(f"--set {pair}: expected KEY=VALUE", "for example: --set stage=在建")
         settings[key.strip()] = value.strip()
     return settings
 
 
 def typed_values(catalog: Catalog, problem: Problem, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Check each setting against the problem's declared attributes and their values."""
+    """Each setting read as its attribute's type (text stays text for enumerations)."""
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in problem.attributes:
-            declared = ", ".join(problem.attributes) or "none"
-            raise CaseError(
-                f"problem {problem.id} ({problem.name}) has no attribute '{key}'",
-                f"its attributes: {declared}",
-            )
-        values[key] = coerce(catalog.attributes[key], value)
+        attribute = catalog.attributes.get(key)
+        if key not in problem.attributes or attribute is None:
+            raise unknown_attribute_of(key, problem, catalog)
+        values[key] = read_word(attribute, value)
     return values
 
 
-def coerce(attribute: Attribute, value: Any) -> Any:
-    if attribute.type == "number":
-        return _number(attribute, value)
-    if attribute.type == "boolean":
-        return _boolean(attribute, value)
-    text = value if isinstance(value, str) else str(value)
-    if text not in attribute.values:
-        raise CaseError(
-            f"'{text}' is not a value of {attribute.id}",
-            f"allowed: {', '.join(attribute.values)}",
-        )
-    return text
-
-
-def _number(attribute: Attribute, value: Any) -> float:
-    if isinstance(value, bool):
-        raise CaseError(
-            f"{attribute.id} takes a number, not {value}", f"for example: {attribute.id}=500"
-        )
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise CaseError(
-            f"{attribute.id} takes a number, not '{value}'", f"for example: {attribute.id}=500"
-        ) from None
-    if not math.isfinite(number):
-        raise CaseError(f"{attribute.id} takes a finite number, not '{value}'", None)
-    return number
-
-
-def _boolean(attribute: Attribute, value: Any) -> bool:
-    if isinstance(value, bool):
+def read_word(attribute: Attribute, value: Any) -> Any:
+    """What a value written as text means for this attribute: `300` → 300.0, `是` → True.
+    Anything else is returned as it is, for the one validator to judge."""
+    if not isinstance(value, str):
         return value
-    word = str(value).strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise CaseError(
-        f"{attribute.id} takes true or false, not '{value}'", f"for example: {attribute.id}=true"
-    )
+    if attribute.type == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            return value  # text where a number is due: DL605 from the validator
+        if not math.isfinite(number):
+            raise CaseError("DL606", {"attribute": attribute.id, "value": f"'{value}'"})
+        return number
+    if attribute.type == "boolean":
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    return value
 
 
 def read_case(catalog: Catalog, problem: str, place: str | None, raw: Mapping[str, Any]) -> Case:

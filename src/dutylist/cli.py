@@ -7,6 +7,7 @@ Only `main` turns outcomes into exit codes: 0 fine, 1 findings or a failed answe
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import traceback
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from dutylist.commands import check, duties, explain, graph, matrix, schema, tas
 from dutylist.commands.common import EXIT_BUG, EXIT_OK, EXIT_USAGE, Parser
 from dutylist.errors import UsageError
 from dutylist.gcpause import collector_paused
+from dutylist.i18n import LANGS, Lang, default_lang
 
 COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema)
 
@@ -45,8 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             code: int = args.handler(args)
         return code
     except UsageError as error:
-        sys.stderr.write(f"dutylist: {error.reason}\n")
-        sys.stderr.write(f"hint: {error.hint or _help_for(words)}\n")
+        reason, hint = error.localised(_lang_of_words(words))
+        sys.stderr.write(f"dutylist: {reason}\n")
+        sys.stderr.write(f"hint: {hint or _help_for(words)}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("dutylist: interrupted\n")
@@ -61,6 +64,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Please report it with the output of the same command run with --debug.\n"
         )
         return EXIT_BUG
+
+
+def _lang_of_words(words: Sequence[str]) -> Lang:
+    """The --lang of the command line (known even when parsing it failed), else the locale's."""
+    for before, word in itertools.pairwise(words):
+        if before == "--lang" and word in LANGS:
+            return word  # type: ignore[return-value]
+    for word in words:
+        if word.startswith("--lang=") and word[7:] in LANGS:
+            return word[7:]  # type: ignore[return-value]
+    return default_lang()
 
 
 def _help_for(words: Sequence[str]) -> str:

@@ -31,6 +31,7 @@ KINDS = (
     "redundant",
     "orphan",
     "no-blower",
+    "case",
 )
 SECTIONS = ("meaning", "why", "example", "fix")
 

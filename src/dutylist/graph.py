@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from dutylist.engine.compiled import Compiled
 from dutylist.findings import Location
 from dutylist.model import Catalog, Rule
+from dutylist.semantics.compiled import Compiled
 
 SUMMONING = ("lead", "support", "also-report", "escalates-to", "reports")
 

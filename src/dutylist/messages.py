@@ -299,4 +299,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "as of {today}",
         "重点任务 {id}（{name}）的完成时限是 {due}，截至 {today} 仍{status}，已逾期 {days} 天",
     ),
+    # case: a case given to `who`, a batch line or the Python API that cannot be answered
+    "DL601": ("unknown problem '{value}'", "未知的问题类型“{value}”"),
+    "DL601.type": (
+        "a problem is named by its id, name or alias as text, not {value}",
+        "问题类型要用编号、名称或别名（文字）来写，而不是 {value}",
+    ),
+    "DL602": ("unknown place '{value}'", "未知的属地“{value}”"),
+    "DL602.not_place": (
+        "'{value}' is a {kind} ({id}), not a place",
+        "“{value}”是{kind}（{id}），不是属地",
+    ),
+    "DL602.type": (
+        "a place is named by its id, name or alias as text, not {value}",
+        "属地要用编号、名称或别名（文字）来写，而不是 {value}",
+    ),
+    "DL603": (
+        "problem {problem} ({name}) has no attribute '{attribute}'",
+        "问题类型 {problem}（{name}）没有属性“{attribute}”",
+    ),
+    "DL603.type": (
+        "the attributes of a case are a mapping of attribute to value, not {value}",
+        "案件的属性应写成“属性: 值”的映射，而不是 {value}",
+    ),
+    "DL604": (
+        "'{value}' is not a value of {attribute}",
+        "“{value}”不是属性 {attribute} 的取值",
+    ),
+    "DL605": (
+        "{attribute} takes a number, not {value}",
+        "属性 {attribute} 要填数字，而不是 {value}",
+    ),
+    "DL605.boolean": (
+        "{attribute} takes true or false, not {value}",
+        "属性 {attribute} 要填 true（是）或 false（否），而不是 {value}",
+    ),
+    "DL605.enum": (
+        "{attribute} takes one of its values as text, not {value}",
+        "属性 {attribute} 要填它的一个取值（文字），而不是 {value}",
+    ),
+    "DL606": (
+        "{attribute} takes a finite number, not {value}",
+        "属性 {attribute} 要填有限的数字，而不是 {value}",
+    ),
 }

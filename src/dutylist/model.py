@@ -72,7 +72,7 @@ class Problem(Located):
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """One entry of a `when`, as written; `dutylist.conditions` gives it meaning."""
+    """One entry of a `when`, as written; `dutylist.semantics.conditions` gives it meaning."""
 
     attribute: str  # an attribute id, or `at`, `problem`, `category`
     equals: tuple[Any, ...] | None = None

@@ -13,12 +13,12 @@ from pathlib import Path
 from dutylist import snapshot
 from dutylist.checker import find_catalogs
 from dutylist.checks import cycles, references
-from dutylist.engine.compiled import Compiled
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
 from dutylist.i18n import Lang
 from dutylist.load.build import load_catalog
 from dutylist.model import Catalog
+from dutylist.semantics.compiled import Compiled
 
 BLOCKING_KINDS = ("yaml", "schema", "reference", "cycle")
 SHOWN_FINDINGS = 5

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dutylist.analysis.cells import Cells, admits_place, admits_value, cells_of, witness
-from dutylist.conditions import Box
-from dutylist.engine.compiled import Compiled, ProblemPlan
-from dutylist.engine.precedence import RULE_FIELDS, decide_duties, most_specific
+from dutylist.semantics.cells import CellSpace, cell_space
+from dutylist.semantics.compiled import Compiled, ProblemPlan
+from dutylist.semantics.precedence import DutyDecision, RuleDecision, decide_duties, decide_rules
 
 Witness = dict[str, Any]
 
@@ -39,18 +38,6 @@ class ProblemSweep:
     cells: int = 0
 
 
-def _masks(boxes: list[Box], cells: Cells) -> tuple[list[int], list[list[int]]]:
-    """Per place class and per attribute class, the bitmask of boxes admitting it."""
-    place_masks = [
-        sum(1 << i for i, box in enumerate(boxes) if admits_place(box, pc)) for pc in cells.places
-    ]
-    value_masks = [
-        [sum(1 << i for i, box in enumerate(boxes) if admits_value(box, name, v)) for v in reps]
-        for name, reps in zip(cells.attributes, cells.values, strict=True)
-    ]
-    return place_masks, value_masks
-
-
 def _bits(mask: int) -> list[int]:
     out = []
     index = 0
@@ -63,54 +50,36 @@ def _bits(mask: int) -> list[int]:
 
 
 class _Decider:
-    """Decisions per distinct matching set, remembered."""
+    """The precedence decision per distinct matching set, remembered."""
 
     def __init__(self, plan: ProblemPlan) -> None:
         self.plan = plan
-        self.position = {id(d): i for i, d in enumerate(plan.duties)}
-        self.duties: dict[int, tuple[Any, tuple[int, ...]]] = {}
-        self.rules: dict[int, tuple[dict[str, Any], dict[str, tuple[int, ...]], set[int]]] = {}
+        self.duties: dict[int, DutyDecision] = {}
+        self.rules: dict[int, RuleDecision] = {}
 
-    def duty(self, mask: int) -> tuple[Any, tuple[int, ...]]:
-        """The decision for a matching set, and the plan indices of its applicable duties."""
-        if mask not in self.duties:
+    def duty(self, mask: int) -> DutyDecision:
+        decision = self.duties.get(mask)
+        if decision is None:
             decision = decide_duties(self.plan, _bits(mask))
-            indices = tuple(sorted(self.position[id(d)] for d in decision.applicable))
-            self.duties[mask] = (decision, indices)
-        return self.duties[mask]
+            self.duties[mask] = decision
+        return decision
 
-    def rule(self, mask: int) -> tuple[dict[str, Any], dict[str, tuple[int, ...]], set[int]]:
-        if mask not in self.rules:
-            self.rules[mask] = self._decide_rules(_bits(mask))
-        return self.rules[mask]
-
-    def _decide_rules(
-        self, matching: list[int]
-    ) -> tuple[dict[str, Any], dict[str, tuple[int, ...]], set[int]]:
-        rules = self.plan.rules
-        fields: dict[str, Any] = {}
-        conflicts: dict[str, tuple[int, ...]] = {}
-        effective = {i for i in matching if rules[i].rule.also_report}
-        for name, read in RULE_FIELDS.items():
-            setting = [i for i in matching if read(rules[i].rule) is not None]
-            deciding = most_specific(setting, self.plan.rule_inside)
-            effective |= set(deciding)
-            values = {read(rules[i].rule) for i in deciding}
-            fields[name] = next(iter(values)) if len(values) == 1 else None
-            fields[f"{name}_by"] = tuple(deciding)
-            if len(values) > 1:
-                conflicts[name] = tuple(deciding)
-        return fields, conflicts, effective
+    def rule(self, mask: int) -> RuleDecision:
+        decision = self.rules.get(mask)
+        if decision is None:
+            decision = decide_rules(self.plan, _bits(mask))
+            self.rules[mask] = decision
+        return decision
 
 
 def sweep_problem(compiled: Compiled, plan: ProblemPlan) -> ProblemSweep:
-    cells = cells_of(compiled, plan)
+    space = cell_space(compiled, plan.problem.id)
     result = ProblemSweep(plan)
-    duty_places, duty_values = _masks([d.box for d in plan.duties], cells)
-    rule_places, rule_values = _masks([r.box for r in plan.rules], cells)
-    recorder = _Recorder(result, cells, _Decider(plan))
-    dims = [_grouped(duty_values[dim], rule_values[dim]) for dim in range(len(cells.values))]
-    for place_index, place_class in enumerate(cells.places):
+    duty_places, rule_places = space.place_masks()
+    duty_values, rule_values = space.value_masks()
+    recorder = _Recorder(result, space, _Decider(plan))
+    dims = [_grouped(duty_values[dim], rule_values[dim]) for dim in range(len(space.axes))]
+    for place_index, place_class in enumerate(space.places):
         for groups in itertools.product(*dims):
             duty_mask = duty_places[place_index]
             rule_mask = rule_places[place_index]
@@ -123,9 +92,7 @@ def sweep_problem(compiled: Compiled, plan: ProblemPlan) -> ProblemSweep:
             if not duty_mask:
                 result.gap_cells += size
             combo = tuple(group.first for group in groups)
-            recorder.cell(
-                place_index, place_class.witness, place_class.chain, combo, duty_mask, rule_mask
-            )
+            recorder.cell(place_index, place_class.chain, combo, duty_mask, rule_mask)
     return result
 
 
@@ -154,9 +121,9 @@ class _Recorder:
     worked out once per distinct key, and the witness case is built only then.
     """
 
-    def __init__(self, result: ProblemSweep, cells: Cells, decider: _Decider) -> None:
+    def __init__(self, result: ProblemSweep, space: CellSpace, decider: _Decider) -> None:
         self.result = result
-        self.cells = cells
+        self.space = space
         self.decider = decider
         self.duty_masks: set[int] = set()
         self.rule_masks: set[int] = set()
@@ -166,18 +133,13 @@ class _Recorder:
     def cell(
         self,
         place_index: int,
-        place: str,
         chain: frozenset[str],
         combo: tuple[int, ...],
         duty_mask: int,
         rule_mask: int,
     ) -> None:
         def case() -> Witness:
-            values = {
-                name: self.cells.values[dim][choice]
-                for dim, (name, choice) in enumerate(zip(self.cells.attributes, combo, strict=True))
-            }
-            return witness(self.cells.plan.problem.id, place, self.cells.attributes, values)
+            return self.space.witness(place_index, combo)
 
         if duty_mask not in self.duty_masks:
             self.duty_masks.add(duty_mask)
@@ -187,42 +149,47 @@ class _Recorder:
             self._rules(rule_mask, case)
         if (rule_mask, place_index) not in self.placed:
             self.placed.add((rule_mask, place_index))
-            whistle = self.decider.rule(rule_mask)[0]["whistle"]
+            whistle = self.decider.rule(rule_mask).fields["whistle"]
             if whistle is not None:
                 self.result.whistle_places.setdefault(whistle, {}).setdefault(chain, case())
-        lead = self.decider.duty(duty_mask)[0].lead
+        lead = self.decider.duty(duty_mask).lead
         if (lead, rule_mask) not in self.chains:
             self.chains.add((lead, rule_mask))
             self._escalation(lead, rule_mask, case)
 
     def _duties(self, duty_mask: int, case: Callable[[], Witness]) -> None:
         result = self.result
-        decision, indices = self.decider.duty(duty_mask)
+        decision = self.decider.duty(duty_mask)
         result.matched.update(_bits(duty_mask))
-        result.applicable.update(indices)
+        result.applicable.update(decision.applicable)
         if decision.status == "gap" and result.gap is None:
             result.gap = case()
-        elif decision.status == "overlap" and indices not in result.overlaps:
-            result.overlaps[indices] = case()
+        elif decision.status == "overlap" and decision.applicable not in result.overlaps:
+            result.overlaps[decision.applicable] = case()
 
     def _rules(self, rule_mask: int, case: Callable[[], Witness]) -> None:
         result = self.result
-        fields, conflicts, effective = self.decider.rule(rule_mask)
-        result.rules_matched.update(_bits(rule_mask))
-        result.rules_effective |= effective
-        for name, deciding in conflicts.items():
+        decision = self.decider.rule(rule_mask)
+        result.rules_matched.update(decision.matching)
+        result.rules_effective |= decision.effective(self.space.plan)
+        for name, deciding in decision.conflicts.items():
             result.rule_conflicts.setdefault((name, deciding), case())
-        if fields["whistle"] is None and "whistle" not in conflicts and result.whistle_gap is None:
+        if (
+            decision.fields["whistle"] is None
+            and "whistle" not in decision.conflicts
+            and result.whistle_gap is None
+        ):
             result.whistle_gap = case()
 
     def _escalation(self, lead: str | None, rule_mask: int, case: Callable[[], Witness]) -> None:
-        fields = self.decider.rule(rule_mask)[0]
-        if lead is None or not fields["escalate"]:
+        decision = self.decider.rule(rule_mask)
+        steps = decision.fields["escalate"]
+        if lead is None or not steps:
             return
-        chain_units = [lead, *(step.to for step in fields["escalate"])]
+        chain_units = [lead, *(step.to for step in steps)]
         if len(set(chain_units)) < len(chain_units):
             self.result.escalation_loops.setdefault(
-                tuple(chain_units), (fields["escalate_by"], case())
+                tuple(chain_units), (decision.deciding["escalate"], case())
             )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dutylist.analysis.cells import anchors_of
 from dutylist.checks.context import compiled_of, sweep_of
 from dutylist.codes import finding
 from dutylist.findings import Finding
 from dutylist.load.build import Loaded
+from dutylist.semantics.cells import anchors_of
 
 CODES = ("DL308",)
 

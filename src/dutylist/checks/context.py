@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dutylist.analysis.sweep import Sweep, sweep
-from dutylist.engine.compiled import Compiled
 from dutylist.load.build import Loaded
+from dutylist.semantics.compiled import Compiled
 
 if TYPE_CHECKING:
     from networkx import MultiDiGraph

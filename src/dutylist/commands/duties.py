@@ -7,9 +7,9 @@ import json
 import sys
 from typing import Any
 
-from dutylist.casein import CaseError
 from dutylist.commands.common import EXIT_OK, add_common, add_subcommand, catalog_path, lang_of
 from dutylist.engine.explain import condition_text
+from dutylist.errors import UsageError
 from dutylist.i18n import Lang
 from dutylist.lookup import Lookup
 from dutylist.model import Catalog, Duty
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     unit = lookup.find(args.unit)
     if unit is None:
         close = lookup.suggest(args.unit)
-        raise CaseError(
+        raise UsageError(
             f"unknown unit '{args.unit}'",
             "did you mean " + " or ".join(close) + "?" if close else None,
         )

@@ -23,6 +23,7 @@ from dutylist.engine.explain import considered
 from dutylist.engine.router import Router
 from dutylist.engine.select import ENGINES, make_engine
 from dutylist.errors import UsageError
+from dutylist.i18n import Lang
 from dutylist.model import Catalog
 from dutylist.report.answer_text import AnswerText
 from dutylist.session import open_session
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(catalog_path(args), lang)
     engine = make_engine(session.compiled, args.engine)
     if args.batch is not None:
-        return _batch(engine, session.catalog, args.batch)
+        return _batch(engine, session.catalog, args.batch, lang)
     case = read_case(session.catalog, args.problem, args.at, settings)
     answer = engine.route(case.problem.id, case.place.id, case.values)
     if args.format == "json":
@@ -151,7 +152,7 @@ def _lines(source: str) -> Iterator[str]:
         ) from None
 
 
-def _batch(engine: Router, catalog: Catalog, source: str) -> int:
+def _batch(engine: Router, catalog: Catalog, source: str, lang: Lang) -> int:
     reader = CaseReader(catalog)
     lines = AnswerLines(catalog)
     all_routed = True
@@ -162,12 +163,8 @@ def _batch(engine: Router, catalog: Catalog, source: str) -> int:
         try:
             request = json.loads(line)
             answer = _route_request(engine, reader, request)
-        except (ValueError, CaseError) as error:
-            if isinstance(error, CaseError):
-                reason = f"{error.reason} ({error.hint})" if error.hint else error.reason
-            else:
-                reason = f"not JSON: {error}"
-            write(json.dumps({"line": number, "error": reason}, ensure_ascii=False) + "\n")
+        except (ValueError, UsageError) as error:
+            write(json.dumps(_line_error(number, error, lang), ensure_ascii=False) + "\n")
             all_routed = False
             continue
         all_routed = all_routed and answer.status == "routed"
@@ -175,12 +172,25 @@ def _batch(engine: Router, catalog: Catalog, source: str) -> int:
     return EXIT_OK if all_routed else EXIT_FINDINGS
 
 
+def _line_error(number: int, error: Exception, lang: Lang) -> dict[str, Any]:
+    """The object a batch writes for a line it cannot answer: its number, the code of the
+    case error (DL601–DL606) if it is one, and the reason with its hint."""
+    if not isinstance(error, UsageError):
+        return {"line": number, "error": f"not JSON: {error}"}
+    reason, hint = error.localised(lang)
+    if hint:
+        reason += f"（{hint}）" if lang == "zh" else f" ({hint})"
+    if isinstance(error, CaseError):
+        return {"line": number, "code": error.code, "error": reason}
+    return {"line": number, "error": reason}
+
+
 def _route_request(engine: Router, reader: CaseReader, request: Any) -> Answer:
     if not isinstance(request, dict) or not isinstance(request.get("problem"), str):
-        raise CaseError('a case is an object with at least "problem", e.g. {"problem": "noise"}')
+        raise UsageError('a case is an object with at least "problem", e.g. {"problem": "noise"}')
     at = request.get("at")
     settings = request.get("with") or {}
     if (at is not None and not isinstance(at, str)) or not isinstance(settings, dict):
-        raise CaseError('"at" is a place id or name, "with" an object of attribute values')
+        raise UsageError('"at" is a place id or name, "with" an object of attribute values')
     case = reader.read(request["problem"], at, settings)
     return engine.route(case.problem.id, case.place.id, case.values)

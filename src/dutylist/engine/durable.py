@@ -15,6 +15,7 @@ normalised (numbers as floats, booleans and enumerations as small integers).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -26,9 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dutylist.conditions import Box, NumberSet
-from dutylist.engine.compiled import Compiled, ProblemPlan
 from dutylist.engine.router import Router, Values
+from dutylist.semantics.compiled import Compiled, ProblemPlan
+from dutylist.semantics.conditions import Box, NumberSet
 
 MAX_RULES_PER_RULESET = 4000  # error 106 past 4,096
 MAX_FIELDS_PER_FACT = 250  # error 302 past 255
@@ -37,6 +38,11 @@ MAX_IDENTICAL_CONDITIONS = 200  # segfault at 256
 
 _LOCK = threading.Lock()
 _GENERATION = itertools.count()
+# Rulesets of dropped engines, freed at the next safe point. The finalizer of an engine
+# can run inside the garbage collector at any allocation — even inside an action that
+# the C core is calling back — so it only queues; `_free_dropped` deletes, under the
+# lock, where no C call is under way.
+_DROPPED: collections.deque[int] = collections.deque()
 
 
 class DurableUnavailable(Exception):
@@ -92,16 +98,19 @@ class DurableEngine(Router):
             if definition:
                 definitions[encoding.ruleset] = definition
         with _LOCK:
+            _free_dropped()
             self._host = host_class()
             if definitions:
                 self._host.set_rulesets(definitions)
         self._registered = frozenset(definitions)
         handles = [self._host.get_ruleset(name)._handle for name in self._registered]
-        self._release = weakref.finalize(self, _delete_rulesets, handles)
+        self._release = weakref.finalize(self, _DROPPED.extend, handles)
 
     def close(self) -> None:
-        """Free the rulesets in the C core now (also done when the engine is dropped)."""
+        """Free the rulesets in the C core now (also done after the engine is dropped)."""
         self._release()
+        with _LOCK:
+            _free_dropped()
 
     # -- compiling ----------------------------------------------------------------
     def _encode(self, plan: ProblemPlan, ruleset: str) -> _Encoding:
@@ -169,6 +178,7 @@ class DurableEngine(Router):
             raise DurableUnavailable("this durable-rules engine was closed; build a new one")
         fact = self._fact(encoding, place, values)
         with _LOCK:
+            _free_dropped()
             self._hits.clear()
             try:
                 with contextlib.suppress(self._not_handled):
@@ -200,16 +210,17 @@ class DurableEngine(Router):
         return fact
 
 
-def _delete_rulesets(handles: list[int]) -> None:
+def _free_dropped() -> None:
+    """Delete the queued rulesets of dropped engines; the caller holds `_LOCK`."""
     import durable_rules_engine
 
-    with _LOCK:
-        for handle in handles:
-            # a ruleset that answered a case holds a state for the default session,
-            # which deleting the ruleset leaves behind (150 kB each); none: error 309
-            with contextlib.suppress(durable_rules_engine.error):
-                durable_rules_engine.delete_state(handle, "0")
-            durable_rules_engine.delete_ruleset(handle)
+    while _DROPPED:
+        handle = _DROPPED.popleft()
+        # a ruleset that answered a case holds a state for the default session, which
+        # deleting the ruleset leaves behind (150 kB each); none: error 309
+        with contextlib.suppress(durable_rules_engine.error):
+            durable_rules_engine.delete_state(handle, "0")
+        durable_rules_engine.delete_ruleset(handle)
 
 
 def _boxes(plan: ProblemPlan) -> list[Box]:

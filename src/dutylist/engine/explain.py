@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dutylist.engine.compiled import Compiled
 from dutylist.findings import Location
 from dutylist.model import Condition, Problem
+from dutylist.semantics.compiled import Compiled
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,22 +7,18 @@ two engines that match alike answer alike.
 
 from __future__ import annotations
 
-import itertools
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dutylist.conditions import NumberSet
 from dutylist.engine.answer import Answer, DecidedBy, Outcome, Verdict
-from dutylist.engine.compiled import Compiled, ProblemPlan
-from dutylist.engine.precedence import DutyDecision, decide_duties, decide_rules
+from dutylist.semantics.cells import CellSpace, cell_space
+from dutylist.semantics.compiled import Compiled, ProblemPlan
+from dutylist.semantics.precedence import DutyDecision, decide_duties, decide_rules
 
 Values = Mapping[str, Any]
-
-
-class UnknownCase(Exception):
-    """The case names a problem or place the catalogue does not have."""
+NO_VALUES: Mapping[str, Any] = {}
 
 
 class Router(ABC):
@@ -31,7 +27,6 @@ class Router(ABC):
     def __init__(self, compiled: Compiled) -> None:
         self.compiled = compiled
         self.catalog = compiled.catalog
-        self._representatives: dict[str, dict[str, list[Any]]] = {}
 
     # -- what an engine provides --------------------------------------------------
     @abstractmethod
@@ -40,30 +35,35 @@ class Router(ABC):
 
     # -- routing ------------------------------------------------------------------
     def route(self, problem: str, place: str | None = None, values: Values | None = None) -> Answer:
-        plan = self.compiled.plans.get(problem)
+        """The answer to one case given by ids and typed values. Anything the catalogue
+        does not have, or a value of the wrong type, is a `CaseError` (DL601–DL606)."""
+        space = cell_space(self.compiled, problem)
         place = self.catalog.root if place is None else place
-        if plan is None:
-            raise UnknownCase(f"unknown problem {problem}")
-        if place not in self.compiled.tree.lineage:
-            raise UnknownCase(f"unknown place {place}")
-        given = dict(values or {})
-        missing = [a for a in plan.problem.attributes if a not in given]
-        if not missing:
-            return self._full(plan, place, given)
-        return self._partial(plan, place, given, missing)
+        given = NO_VALUES if values is None else values
+        if space.locate(place, given) is not None:
+            return self._full(space, place, given)
+        return self._partial(space, place, given)
 
-    def _full(self, plan: ProblemPlan, place: str, values: Values) -> Answer:
+    def _full(self, space: CellSpace, place: str, values: Values) -> Answer:
+        plan = space.plan
         duty_idx, rule_idx = self.match(plan, place, values)
         decision = decide_duties(plan, duty_idx)
-        return self._answer(
-            plan, place, values, decision.status, decision.lead, [decision], rule_idx
+        verdict = build_verdict(
+            self.compiled, plan, decision.status, decision.lead, [decision], rule_idx
         )
+        return Answer(verdict, place, self.blower(verdict.whistle, place))
 
-    def _partial(self, plan: ProblemPlan, place: str, given: Values, missing: list[str]) -> Answer:
-        reps = self.representatives(plan)
+    def _partial(self, space: CellSpace, place: str, given: Values) -> Answer:
+        verdict = self.judge_partial(space, place, given)
+        return Answer(verdict, place, self.blower(verdict.whistle, place))
+
+    def judge_partial(self, space: CellSpace, place: str, given: Values) -> Verdict:
+        """A case that leaves attributes out, judged over one completion per class of each:
+        routed (or gap, overlap) when every completion agrees on status and lead, else
+        undetermined with the first attribute whose value decides."""
+        plan = space.plan
         completions: list[tuple[dict[str, Any], DutyDecision]] = []
-        for combo in itertools.product(*(reps[a] for a in missing)):
-            values = {**given, **dict(zip(missing, combo, strict=True))}
+        for values in space.completions(given):
             duty_idx, _ = self.match(plan, place, values)
             completions.append((values, decide_duties(plan, duty_idx)))
         outcomes = {Outcome(d.status, d.lead) for _, d in completions}
@@ -71,48 +71,15 @@ class Router(ABC):
         decisions = [d for _, d in completions]
         if len(outcomes) == 1:
             only = next(iter(outcomes))
-            return self._answer(plan, place, given, only.status, only.lead, decisions, rule_idx)
-        decided = _decided_by(plan, missing, completions, reps)
-        return self._answer(plan, place, given, "undetermined", None, decisions, rule_idx, decided)
-
-    def _answer(
-        self,
-        plan: ProblemPlan,
-        place: str,
-        values: Values,
-        status: str,
-        lead: str | None,
-        decisions: Sequence[DutyDecision],
-        rule_idx: list[int],
-        decided_by: DecidedBy | None = None,
-    ) -> Answer:
-        applicable = sorted({d.order: d for dec in decisions for d in dec.applicable}.items())
-        duties = [d for _, d in applicable]
-        rules = decide_rules(plan, rule_idx)
-        support = [u for d in duties for u in d.duty.support] + list(rules.also_report)
-        if status != "routed":
-            support = list(rules.also_report)
-        whistle = rules.fields["whistle"]
-        respond = rules.fields["respond_within"]
-        if respond is None and "respond_within" not in rules.conflicts:
-            respond = self.catalog.default_respond_minutes
-        verdict = Verdict(
-            status=status if status != "routed" or not rules.conflicts else "overlap",
-            problem=plan.problem.id,
-            lead=lead,
-            whistle=whistle,
-            support=tuple(dict.fromkeys(u for u in support if u != lead)),
-            respond_within_minutes=respond,
-            escalate=tuple(rules.fields["escalate"] or ()),
-            basis=tuple(dict.fromkeys(d.duty.basis for d in duties if d.duty.basis)),
-            duties=tuple(d.duty.id for d in duties),
-            rules=tuple(r.rule.id for r in rules.matching),
-            decided_by=decided_by,
-            conflicts=rules.conflicts,
+            return build_verdict(self.compiled, plan, only.status, only.lead, decisions, rule_idx)
+        decided = _decided_by(space, given, completions)
+        return build_verdict(
+            self.compiled, plan, "undetermined", None, decisions, rule_idx, decided
         )
-        return Answer(verdict, place, self._blower(whistle, place))
 
-    def _blower(self, whistle_id: str | None, place: str) -> str | None:
+    def blower(self, whistle_id: str | None, place: str) -> str | None:
+        """Who blows the whistle for a case at `place`: a fixed unit, or the place itself
+        or its nearest ancestor of the blower's kind (None where there is none)."""
         whistle = self.catalog.whistles.get(whistle_id) if whistle_id else None
         if whistle is None:
             return None
@@ -120,55 +87,52 @@ class Router(ABC):
             return whistle.blower
         return self.compiled.nearest_of_kind.get((place, whistle.blower))
 
-    # -- the values worth trying for a left-out attribute ---------------------------
-    def representatives(self, plan: ProblemPlan) -> dict[str, list[Any]]:
-        """One value per class of each attribute: the classes the duties distinguish."""
-        cached = self._representatives.get(plan.problem.id)
-        if cached is not None:
-            return cached
-        reps: dict[str, list[Any]] = {}
-        for name in plan.problem.attributes:
-            attribute = self.catalog.attributes.get(name)
-            if attribute is None:
-                reps[name] = []
-            elif attribute.type == "number":
-                reps[name] = number_representatives(thresholds(plan, name))
-            elif attribute.type == "boolean":
-                reps[name] = [True, False]
-            else:
-                reps[name] = list(attribute.values)
-        self._representatives[plan.problem.id] = reps
-        return reps
 
-
-def thresholds(plan: ProblemPlan, attribute: str) -> list[float]:
-    """Every finite end of an interval that a duty or rule of the plan sets on `attribute`."""
-    ends: set[float] = set()
-    for box in [d.box for d in plan.duties] + [r.box for r in plan.rules]:
-        admitted = box.values.get(attribute)
-        if isinstance(admitted, NumberSet):
-            ends |= admitted.thresholds()
-    return sorted(ends)
-
-
-def number_representatives(ends: Sequence[float]) -> list[float]:
-    """A value below, at, between and above the thresholds: one per class."""
-    if not ends:
-        return [0.0]
-    reps: list[float] = [ends[0] - 1]
-    for low, high in itertools.pairwise(ends):
-        reps += [low, (low + high) / 2]
-    reps += [ends[-1], ends[-1] + 1]
-    return reps
+def build_verdict(
+    compiled: Compiled,
+    plan: ProblemPlan,
+    status: str,
+    lead: str | None,
+    decisions: Sequence[DutyDecision],
+    rule_idx: Sequence[int],
+    decided_by: DecidedBy | None = None,
+) -> Verdict:
+    """What every case of a cell gets: the duties' decision(s) and the rules' fields."""
+    applicable = sorted({i for decision in decisions for i in decision.applicable})
+    duties = [plan.duties[i].duty for i in applicable]
+    rules = decide_rules(plan, rule_idx)
+    support = [u for d in duties for u in d.support] + list(rules.also_report)
+    if status != "routed":
+        support = list(rules.also_report)
+    respond = rules.fields["respond_within"]
+    if respond is None and "respond_within" not in rules.conflicts:
+        respond = compiled.catalog.default_respond_minutes
+    conflicts = {
+        name: tuple(plan.rules[i].rule.id for i in indices)
+        for name, indices in rules.conflicts.items()
+    }
+    return Verdict(
+        status=status if status != "routed" or not conflicts else "overlap",
+        problem=plan.problem.id,
+        lead=lead,
+        whistle=rules.fields["whistle"],
+        support=tuple(dict.fromkeys(u for u in support if u != lead)),
+        respond_within_minutes=respond,
+        escalate=tuple(rules.fields["escalate"] or ()),
+        basis=tuple(dict.fromkeys(d.basis for d in duties if d.basis)),
+        duties=tuple(d.id for d in duties),
+        rules=tuple(plan.rules[i].rule.id for i in rules.matching),
+        decided_by=decided_by,
+        conflicts=conflicts,
+    )
 
 
 def _decided_by(
-    plan: ProblemPlan,
-    missing: list[str],
-    completions: list[tuple[dict[str, Any], DutyDecision]],
-    reps: Mapping[str, list[Any]],
+    space: CellSpace, given: Values, completions: list[tuple[dict[str, Any], DutyDecision]]
 ) -> DecidedBy:
     """The first left-out attribute (in the problem's order) whose value changes the answer."""
+    missing = [axis.name for axis in space.axes if axis.name not in given]
+    reps = {axis.name: axis.representatives for axis in space.axes}
     for name in missing:
         groups: dict[tuple[Any, ...], set[Outcome]] = {}
         for values, decision in completions:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dutylist.engine.compiled import Compiled
 from dutylist.engine.index import IndexEngine
 from dutylist.engine.router import Router
 from dutylist.errors import UsageError
+from dutylist.semantics.compiled import Compiled
 
 ENGINES = ("index", "durable")
 

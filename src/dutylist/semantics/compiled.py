@@ -1,14 +1,16 @@
 """A catalogue compiled for routing and analysis: each duty's and rule's matching set,
-and which are strictly inside which (the precedence order)."""
+which problems a rule can match at all, and which items are strictly inside which (the
+precedence order)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from dutylist.conditions import Box, PlaceSet, PlaceTree, ValueSet, domain, value_set
 from dutylist.model import Catalog, Condition, Duty, Problem, Rule
+from dutylist.semantics.conditions import Box, PlaceSet, PlaceTree, ValueSet, domain, value_set
 
 RULE_KEYS = ("problem", "category")
 
@@ -37,6 +39,15 @@ class ProblemPlan:
     rules: list[CompiledRule] = field(default_factory=list)
     duty_inside: set[tuple[int, int]] = field(default_factory=set)  # (i, j): duty i ⊊ duty j
     rule_inside: set[tuple[int, int]] = field(default_factory=set)  # over `rules`
+
+    def duty_boxes(self) -> list[Box]:
+        return [d.box for d in self.duties]
+
+    def rule_boxes(self) -> list[Box]:
+        return [r.box for r in self.rules]
+
+    def boxes(self) -> list[Box]:
+        return self.duty_boxes() + self.rule_boxes()
 
 
 class Plans(Mapping[str, ProblemPlan]):
@@ -97,6 +108,7 @@ class Compiled:
                 self.rules_by_problem.setdefault(problem, []).append(rule)
         self._rule_order: dict[tuple[int, int], bool] = {}
         self.plans = Plans(self)
+        self.spaces: dict[str, Any] = {}  # problem → its CellSpace (semantics.cells), on first use
 
     @property
     def duties(self) -> list[CompiledDuty]:
