@@ -21,6 +21,9 @@ ENUM = ["x", "y", "z"]
 NUMBERS = [k / 2 for k in range(0, 21)]  # 0, 0.5, ..., 10
 SPACE = {"e": ENUM, "b": [True, False], "n": NUMBERS}
 ORDER = ["e", "b", "n"]
+BASES = ["《甲法》第一条", "《乙条例》第二条"]
+ESCALATE_TO = ["boss", "u1"]
+DEFAULT_RESPOND = 30  # minutes: the catalogue's `defaults: {respond_within: 30m}`
 
 
 @dataclass
@@ -139,6 +142,11 @@ def catalogs(draw: Any) -> RandomCatalog:
                 "problem": problem,
                 "lead": draw(st.sampled_from(LEADS)),
             }
+            support = draw(st.lists(st.sampled_from(LEADS), max_size=2, unique=True))
+            if support:
+                duty["support"] = support
+            if draw(st.booleans()):
+                duty["basis"] = draw(st.sampled_from(BASES))
             when = _when(draw, attributes)
             if when:
                 duty["when"] = when
@@ -159,6 +167,13 @@ def catalogs(draw: Any) -> RandomCatalog:
             rule["respond_within"] = draw(st.sampled_from(["10m", "1h"]))
         if draw(st.integers(0, 3)) == 0:
             rule["also_report"] = [draw(st.sampled_from(LEADS))]
+        if draw(st.integers(0, 2)) == 0:
+            rule["escalate"] = [
+                {
+                    "after": draw(st.sampled_from(["30m", "2h"])),
+                    "to": draw(st.sampled_from(ESCALATE_TO)),
+                }
+            ]
         catalog.rules.append(rule)
     return catalog
 
@@ -220,3 +235,176 @@ def all_cases(catalog: RandomCatalog, problem: str) -> list[tuple[str, dict[str,
     return [
         (place, dict(zip(attributes, combo, strict=True))) for place in PLACES for combo in combos
     ]
+
+
+# -- the oracle: every answer a case gets, from the contract's words alone --------------
+FIELD_OF = {"whistle": "whistle", "respond_within": "respond_within", "escalate": "escalate"}
+
+
+def minutes(text: str) -> int:
+    return int(text[:-1]) * {"m": 1, "h": 60, "d": 1440}[text[-1]]
+
+
+def nearest(place: str, kind_prefix: str) -> str | None:
+    """The place itself or its nearest ancestor whose id starts with `kind_prefix`
+    (s: street, c: community, d: district)."""
+    node: str | None = place
+    while node is not None:
+        if node.startswith(kind_prefix):
+            return node
+        node = PLACES[node]
+    return None
+
+
+BLOWER_KIND = {"w1": "s", "w2": "c"}
+
+
+class Oracle:
+    """The contract evaluated plainly, over explicit sets of cases. Built once per
+    catalogue (each duty's and rule's matching set enumerated once); then each case is
+    a handful of set look-ups."""
+
+    def __init__(self, catalog: RandomCatalog) -> None:
+        self.catalog = catalog
+        self.space = {p: all_cases(catalog, p) for p in catalog.problems}
+        self.position = {
+            p: {(place, tuple(sorted(vs.items()))): i for i, (place, vs) in enumerate(cases)}
+            for p, cases in self.space.items()
+        }
+        self.duty_sets = {
+            d["id"]: frozenset(
+                i
+                for i, (pl, vs) in enumerate(self.space[d["problem"]])
+                if matches(d, pl, vs, d["problem"], catalog)
+            )
+            for d in catalog.duties
+        }
+        self.rule_sets = {
+            r["id"]: frozenset(
+                (p, i)
+                for p, cases in self.space.items()
+                for i, (pl, vs) in enumerate(cases)
+                if matches(r, pl, vs, p, catalog)
+            )
+            for r in catalog.rules
+        }
+
+    def _decide_duties(
+        self, problem: str, index: int
+    ) -> tuple[str, str | None, list[dict[str, Any]]]:
+        duties = [d for d in self.catalog.duties if d["problem"] == problem]
+        hit = [d for d in duties if index in self.duty_sets[d["id"]]]
+        applicable = [
+            d
+            for d in hit
+            if not any(self.duty_sets[e["id"]] < self.duty_sets[d["id"]] for e in hit)
+        ]
+        leads = {d["lead"] for d in applicable}
+        if not hit:
+            return "gap", None, []
+        if len(leads) == 1:
+            return "routed", next(iter(leads)), applicable
+        return "overlap", None, applicable
+
+    def _outcome(
+        self, problem: str, place: str, values: dict[str, Any]
+    ) -> tuple[str, str | None, list[dict[str, Any]]]:
+        index = self.position[problem][(place, tuple(sorted(values.items())))]
+        return self._decide_duties(problem, index)
+
+    def answer(self, problem: str, place: str, values: dict[str, Any]) -> dict[str, Any]:
+        """What `who` must answer: status, lead, duties, support, whistle, blower, time
+        limit, escalation, basis, matching rules, the deciding attribute."""
+        attributes = self.catalog.problems[problem]
+        missing = [a for a in attributes if a not in values]
+        completions = [
+            {**values, **dict(zip(missing, combo, strict=True))}
+            for combo in itertools.product(*(SPACE[a] for a in missing))
+        ]
+        outcomes = [self._outcome(problem, place, vs) for vs in completions]
+        kinds = {(status, lead) for status, lead, _ in outcomes}
+        decided_by = None
+        if len(kinds) == 1:
+            status, lead = next(iter(kinds))
+        else:
+            status, lead = "undetermined", None
+            decided_by = self._decided_by(problem, place, values, missing)
+        order = {d["id"]: n for n, d in enumerate(self.catalog.duties)}
+        duties = sorted(
+            {d["id"]: d for _, _, ds in outcomes for d in ds}.values(), key=lambda d: order[d["id"]]
+        )
+        # rules: a rule whose condition needs a left-out attribute does not match
+        rules = [r for r in self.catalog.rules if matches(r, place, values, problem, self.catalog)]
+        fields: dict[str, Any] = {}
+        conflicts: set[str] = set()
+        for name in FIELD_OF:
+            setting = [r for r in rules if name in r]
+            deciding = [
+                r
+                for r in setting
+                if not any(self.rule_sets[o["id"]] < self.rule_sets[r["id"]] for o in setting)
+            ]
+            found = {repr(r[name]) for r in deciding}
+            if len(found) > 1:
+                conflicts.add(name)
+                fields[name] = None
+            else:
+                fields[name] = deciding[0][name] if deciding else None
+        if conflicts and status == "routed":
+            status = "overlap"
+        respond = fields["respond_within"]
+        if respond is not None:
+            respond = minutes(respond)
+        elif "respond_within" not in conflicts:
+            respond = DEFAULT_RESPOND
+        support: list[str] = []
+        for unit in [u for d in duties for u in d.get("support", [])] + [
+            u for r in rules for u in r.get("also_report", [])
+        ]:
+            if unit != lead and unit not in support:
+                support.append(unit)
+        whistle = fields["whistle"]
+        return {
+            "status": status,
+            "lead": lead,
+            "duties": [d["id"] for d in duties],
+            "support": support,
+            "whistle": whistle,
+            "blower": nearest(place, BLOWER_KIND[whistle]) if whistle else None,
+            "respond_within_minutes": respond,
+            "escalate": [(minutes(e["after"]), e["to"]) for e in fields["escalate"] or []],
+            "basis": list(dict.fromkeys(d["basis"] for d in duties if "basis" in d)),
+            "rules": [r["id"] for r in rules],
+            "conflicts": sorted(conflicts),
+            "decided_by": decided_by,
+        }
+
+    def _decided_by(
+        self, problem: str, place: str, values: dict[str, Any], missing: list[str]
+    ) -> str:
+        for name in missing:
+            others = [a for a in missing if a != name]
+            for rest in itertools.product(*(SPACE[a] for a in others)):
+                fixed = {**values, **dict(zip(others, rest, strict=True))}
+                seen = {self._outcome(problem, place, {**fixed, name: v})[:2] for v in SPACE[name]}
+                if len(seen) > 1:
+                    return name
+        raise AssertionError("an undetermined case has a deciding attribute")
+
+
+def answer_seen(answer: Any) -> dict[str, Any]:
+    """An engine's answer in the oracle's terms."""
+    return {
+        "status": answer.status,
+        "lead": answer.lead,
+        "duties": list(answer.duties),
+        "support": list(answer.support),
+        "whistle": answer.whistle,
+        "blower": answer.blower,
+        "respond_within_minutes": answer.respond_within_minutes,
+        "escalate": [(e.after_minutes, e.to) for e in answer.escalate],
+        "basis": list(answer.basis),
+        "rules": list(answer.rules),
+        "conflicts": sorted(answer.conflicts),
+        "decided_by": answer.decided_by.attribute if answer.decided_by else None,
+    }

@@ -46,7 +46,12 @@ def _brute_force(catalog: RandomCatalog) -> tuple[set[tuple[str, frozenset[str]]
 def test_overlaps_and_gaps_are_exactly_the_brute_force_ones(catalog: RandomCatalog) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         _, findings = check_folder(catalog.write(Path(scratch)))
-    assert not [f for f in findings if f.kind in ("yaml", "schema", "reference", "cycle")]
+    # an escalation that comes back to the lead (DL402, kind cycle) is an analysis finding
+    assert not [
+        f
+        for f in findings
+        if f.kind in ("yaml", "schema", "reference", "cycle") and f.code != "DL402"
+    ]
     duty_problem = {d["id"]: d["problem"] for d in catalog.duties}
     found_overlaps = {
         (duty_problem[f.subjects[0]], frozenset(f.subjects)) for f in findings if f.code == "DL301"

@@ -72,7 +72,7 @@ class IndexEngine(Router):
         return self
 
     def _table(self, problem: Any) -> CellTable:
-        table = self._tables.get(problem)
+        table = self._tables.get(problem) if type(problem) is str else None
         if table is None:
             table = CellTable(cell_space(self.compiled, problem))  # DL601 if unknown
             self._tables[problem] = table
@@ -84,7 +84,9 @@ class IndexEngine(Router):
         return bits(duties), bits(rules)
 
     def route(self, problem: str, place: str | None = None, values: Values | None = None) -> Answer:
-        table = self._tables.get(problem) or self._table(problem)
+        table = self._tables.get(problem) if type(problem) is str else None
+        if table is None:
+            table = self._table(problem)
         if place is None:
             place = self._root
         given = NO_VALUES if values is None else values

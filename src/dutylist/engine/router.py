@@ -101,9 +101,10 @@ def build_verdict(
     applicable = sorted({i for decision in decisions for i in decision.applicable})
     duties = [plan.duties[i].duty for i in applicable]
     rules = decide_rules(plan, rule_idx)
+    # PRODUCT.md: the union of the applicable duties' support and every matching rule's
+    # also_report, without the lead — whatever the status (an overlap's competing duties
+    # bring their support; a gap has only the rules')
     support = [u for d in duties for u in d.support] + list(rules.also_report)
-    if status != "routed":
-        support = list(rules.also_report)
     respond = rules.fields["respond_within"]
     if respond is None and "respond_within" not in rules.conflicts:
         respond = compiled.catalog.default_respond_minutes

@@ -113,7 +113,7 @@ class Axis:
     def classify(self, value: Any) -> int:
         if self.kind == "number":
             kind = type(value)
-            if kind is not float and kind is not int:
+            if kind is not float and kind is not int and not _number_like(value):
                 raise self._wrong_type(value)
             if not math.isfinite(value):
                 raise CaseError("DL606", {"attribute": self.name, "value": _shown(value)})
@@ -147,6 +147,11 @@ class Axis:
             example = self.attribute.values[0] if self.attribute.values else "…"
         hint = {"en": f"for example: {self.name}={example}", "zh": f"例如：{self.name}={example}"}
         return CaseError("DL605", {"attribute": self.name, "value": _shown(value)}, hint, variant)
+
+
+def _number_like(value: Any) -> bool:
+    """Subclasses of int and float (numpy's float64) are numbers; booleans are not."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _shown(value: Any) -> str:
