@@ -73,22 +73,24 @@ def sample_cases(compiled: Any, count: int, seed: int = 7) -> list[tuple[str, st
     from dutylist.semantics.cells import number_representatives, thresholds
 
     rng = random.Random(seed)
-    plans = list(compiled.plans.values())
+    plans = list(compiled.problems.values())
     places = compiled.tree.places
     catalog = compiled.catalog
     cases = []
     for _ in range(count):
-        plan = rng.choice(plans)
+        compiled_problem = rng.choice(plans)
         values: dict[str, Any] = {}
-        for name in plan.problem.attributes:
+        for name in compiled_problem.problem.attributes:
             attribute = catalog.attributes[name]
             if attribute.type == "number":
-                values[name] = rng.choice(number_representatives(thresholds(plan, name)))
+                values[name] = rng.choice(
+                    number_representatives(thresholds(compiled_problem, name))
+                )
             elif attribute.type == "boolean":
                 values[name] = rng.random() < 0.5
             else:
                 values[name] = rng.choice(attribute.values)
-        cases.append((plan.problem.id, rng.choice(places), values))
+        cases.append((compiled_problem.problem.id, rng.choice(places), values))
     return cases
 
 

@@ -37,7 +37,7 @@ def statuses(folder: Path) -> dict[str, set[str]]:
     engine = IndexEngine(compiled)
     places = compiled.tree.places
     found: dict[str, set[str]] = {}
-    for problem in compiled.plans:
+    for problem in compiled.problems:
         axes = cell_space(compiled, problem).axes
         names = [axis.name for axis in axes]
         seen = found.setdefault(problem, set())

@@ -196,7 +196,7 @@ def test_both_engines_agree_on_every_bundled_case() -> None:
     compiled = Compiled(loaded.catalog)
     index, durable = IndexEngine(compiled), DurableEngine(compiled)
     checked = 0
-    for problem, plan in compiled.plans.items():
+    for problem, compiled_problem in compiled.problems.items():
         reps = _representatives(compiled, problem)
         full = _first_of_each(reps)
         for place in compiled.tree.places:
@@ -209,14 +209,14 @@ def test_both_engines_agree_on_every_bundled_case() -> None:
                 == index.route(problem, place, {}).comparable()
             )
             checked += 2
-        for name in plan.problem.attributes:
+        for name in compiled_problem.problem.attributes:
             for value in reps[name]:
                 case = {**full, name: value}
                 assert (
                     durable.route(problem, "gulou", case).comparable()
                     == index.route(problem, "gulou", case).comparable()
                 )
-        assert thresholds(plan, "nothing") == []
+        assert thresholds(compiled_problem, "nothing") == []
     assert checked > 1000
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dutylist.semantics.cells import CellSpace, cell_space
-from dutylist.semantics.compiled import Compiled, ProblemPlan
+from dutylist.semantics.compiled import Compiled, CompiledProblem
 from dutylist.semantics.precedence import DutyDecision, RuleDecision, decide_duties, decide_rules
 
 Witness = dict[str, Any]
@@ -21,7 +21,7 @@ Witness = dict[str, Any]
 
 @dataclass
 class ProblemSweep:
-    plan: ProblemPlan
+    compiled_problem: CompiledProblem
     overlaps: dict[tuple[int, ...], Witness] = field(default_factory=dict)  # duty indices
     gap: Witness | None = None
     gap_cells: int = 0
@@ -52,32 +52,32 @@ def _bits(mask: int) -> list[int]:
 class _Decider:
     """The precedence decision per distinct matching set, remembered."""
 
-    def __init__(self, plan: ProblemPlan) -> None:
-        self.plan = plan
+    def __init__(self, compiled_problem: CompiledProblem) -> None:
+        self.compiled_problem = compiled_problem
         self.duties: dict[int, DutyDecision] = {}
         self.rules: dict[int, RuleDecision] = {}
 
     def duty(self, mask: int) -> DutyDecision:
         decision = self.duties.get(mask)
         if decision is None:
-            decision = decide_duties(self.plan, _bits(mask))
+            decision = decide_duties(self.compiled_problem, _bits(mask))
             self.duties[mask] = decision
         return decision
 
     def rule(self, mask: int) -> RuleDecision:
         decision = self.rules.get(mask)
         if decision is None:
-            decision = decide_rules(self.plan, _bits(mask))
+            decision = decide_rules(self.compiled_problem, _bits(mask))
             self.rules[mask] = decision
         return decision
 
 
-def sweep_problem(compiled: Compiled, plan: ProblemPlan) -> ProblemSweep:
-    space = cell_space(compiled, plan.problem.id)
-    result = ProblemSweep(plan)
+def sweep_problem(compiled: Compiled, compiled_problem: CompiledProblem) -> ProblemSweep:
+    space = cell_space(compiled, compiled_problem.problem.id)
+    result = ProblemSweep(compiled_problem)
     duty_places, rule_places = space.place_masks()
     duty_values, rule_values = space.value_masks()
-    recorder = _Recorder(result, space, _Decider(plan))
+    recorder = _Recorder(result, space, _Decider(compiled_problem))
     dims = [_grouped(duty_values[dim], rule_values[dim]) for dim in range(len(space.axes))]
     for place_index, place_class in enumerate(space.places):
         for groups in itertools.product(*dims):
@@ -171,7 +171,7 @@ class _Recorder:
         result = self.result
         decision = self.decider.rule(rule_mask)
         result.rules_matched.update(decision.matching)
-        result.rules_effective |= decision.effective(self.space.plan)
+        result.rules_effective |= decision.effective(self.space.compiled_problem)
         for name, deciding in decision.conflicts.items():
             result.rule_conflicts.setdefault((name, deciding), case())
         if (
@@ -202,4 +202,9 @@ class Sweep:
 
 
 def sweep(compiled: Compiled) -> Sweep:
-    return Sweep({pid: sweep_problem(compiled, plan) for pid, plan in compiled.plans.items()})
+    return Sweep(
+        {
+            pid: sweep_problem(compiled, compiled_problem)
+            for pid, compiled_problem in compiled.problems.items()
+        }
+    )

@@ -30,8 +30,10 @@ def check(loaded: Loaded) -> Iterator[Finding]:
             routed = result.whistle_places.get(whistle.id)
             if not routed:
                 continue
-            plan = result.plan
-            anchors = anchors_of([d.box for d in plan.duties] + [r.box for r in plan.rules])
+            compiled_problem = result.compiled_problem
+            anchors = anchors_of(
+                [d.box for d in compiled_problem.duties] + [r.box for r in compiled_problem.rules]
+            )
             for place in lacking:
                 chain = frozenset(a for a in tree.lineage[place] if a in anchors)
                 if chain in routed:

@@ -14,8 +14,8 @@ CODES = ("DL302", "DL303")
 
 def check(loaded: Loaded) -> Iterator[Finding]:
     for result in sweep_of(loaded).problems.values():
-        problem = result.plan.problem
-        duties = [d.duty.id for d in result.plan.duties]
+        problem = result.compiled_problem.problem
+        duties = [d.duty.id for d in result.compiled_problem.duties]
         if result.gap is not None:
             key = "DL302" if duties else "DL302.none"
             yield finding(

@@ -16,7 +16,7 @@ def check(loaded: Loaded) -> Iterator[Finding]:
     compiled = compiled_of(loaded)
     sweeps = sweep_of(loaded).problems
     for problem, result in sweeps.items():
-        for index, compiled_duty in enumerate(result.plan.duties):
+        for index, compiled_duty in enumerate(result.compiled_problem.duties):
             duty = compiled_duty.duty
             if index not in result.matched:
                 yield finding(
@@ -37,8 +37,8 @@ def check(loaded: Loaded) -> Iterator[Finding]:
     matched: set[int] = set()
     effective: set[int] = set()
     for result in sweeps.values():
-        matched |= {result.plan.rules[i].order for i in result.rules_matched}
-        effective |= {result.plan.rules[i].order for i in result.rules_effective}
+        matched |= {result.compiled_problem.rules[i].order for i in result.rules_matched}
+        effective |= {result.compiled_problem.rules[i].order for i in result.rules_effective}
     for compiled_rule in compiled.rules:
         rule = compiled_rule.rule
         does_something = (

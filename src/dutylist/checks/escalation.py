@@ -29,15 +29,19 @@ def check(loaded: Loaded) -> Iterator[Finding]:
             )
     for result in sweep_of(loaded).problems.values():
         for chain, (deciders, case) in result.escalation_loops.items():
-            rules = [result.plan.rules[i].rule for i in deciders]
+            rules = [result.compiled_problem.rules[i].rule for i in deciders]
             if any(len({s.to for s in r.escalate or ()}) < len(r.escalate or ()) for r in rules):
                 continue  # already reported at the rule itself
-            where = rules[0].at("escalate") if rules else result.plan.problem.loc
+            where = rules[0].at("escalate") if rules else result.compiled_problem.problem.loc
             yield finding(
                 "DL402",
                 where,
                 "DL402.lead",
-                {"lead": chain[0], "path": " → ".join(chain), "problem": result.plan.problem.id},
+                {
+                    "lead": chain[0],
+                    "path": " → ".join(chain),
+                    "problem": result.compiled_problem.problem.id,
+                },
                 [*(r.id for r in rules), chain[0]],
                 case,
             )

@@ -15,25 +15,29 @@ CODES = ("DL301", "DL309")
 
 def check(loaded: Loaded) -> Iterator[Finding]:
     for result in sweep_of(loaded).problems.values():
-        plan = result.plan
+        compiled_problem = result.compiled_problem
         for indices, case in result.overlaps.items():
-            duties = [plan.duties[i].duty for i in indices]
+            duties = [compiled_problem.duties[i].duty for i in indices]
             last = max(duties, key=lambda d: (d.loc.file, d.loc.line))
             leads = ", ".join(f"{d.id} → {d.lead}" for d in duties)
             yield finding(
                 "DL301",
                 last.at("lead"),
-                args={"problem": plan.problem.id, "leads": leads},
+                args={"problem": compiled_problem.problem.id, "leads": leads},
                 subjects=[d.id for d in duties],
                 witness=case,
             )
         for (field, indices), case in result.rule_conflicts.items():
-            rules = [plan.rules[i].rule for i in indices]
+            rules = [compiled_problem.rules[i].rule for i in indices]
             last_rule = max(rules, key=lambda r: (r.loc.file, r.loc.line))
             yield finding(
                 "DL309",
                 last_rule.loc,
-                args={"field": field, "rules": [r.id for r in rules], "problem": plan.problem.id},
+                args={
+                    "field": field,
+                    "rules": [r.id for r in rules],
+                    "problem": compiled_problem.problem.id,
+                },
                 subjects=[r.id for r in rules],
                 witness=case,
             )

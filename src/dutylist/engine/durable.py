@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dutylist.engine.router import Router, Values
-from dutylist.semantics.compiled import Compiled, ProblemPlan
+from dutylist.semantics.compiled import Compiled, CompiledProblem
 from dutylist.semantics.conditions import Box, NumberSet
 
 MAX_RULES_PER_RULESET = 4000  # error 106 past 4,096
@@ -90,9 +90,9 @@ class DurableEngine(Router):
         # would live in a reference cycle and its rulesets would outlive it
         self._hits: list[str] = []
         self._query = itertools.count()
-        for number, (problem, plan) in enumerate(compiled.plans.items()):
-            encoding = self._encode(plan, f"dutylist_{generation}_{number}")
-            definition = self._ruleset(plan, encoding)
+        for number, (problem, compiled_problem) in enumerate(compiled.problems.items()):
+            encoding = self._encode(compiled_problem, f"dutylist_{generation}_{number}")
+            definition = self._ruleset(compiled_problem, encoding)
             _check_limits(problem, definition)
             self._encodings[problem] = encoding
             if definition:
@@ -113,13 +113,18 @@ class DurableEngine(Router):
             _free_dropped()
 
     # -- compiling ----------------------------------------------------------------
-    def _encode(self, plan: ProblemPlan, ruleset: str) -> _Encoding:
+    def _encode(self, compiled_problem: CompiledProblem, ruleset: str) -> _Encoding:
         anchors = sorted(
-            {a for box in _boxes(plan) if box.places is not None for a in box.places.anchors}
+            {
+                a
+                for box in _boxes(compiled_problem)
+                if box.places is not None
+                for a in box.places.anchors
+            }
         )
         attributes = self.catalog.attributes
         codes: dict[str, dict[Any, int]] = {}
-        for name in plan.problem.attributes:
+        for name in compiled_problem.problem.attributes:
             attribute = attributes.get(name)
             if attribute is not None and attribute.type == "boolean":
                 codes[name] = {False: 0, True: 1}
@@ -128,14 +133,14 @@ class DurableEngine(Router):
         return _Encoding(
             ruleset,
             {anchor: f"p{i}" for i, anchor in enumerate(anchors)},
-            {name: f"a{i}" for i, name in enumerate(plan.problem.attributes)},
+            {name: f"a{i}" for i, name in enumerate(compiled_problem.problem.attributes)},
             codes,
         )
 
-    def _ruleset(self, plan: ProblemPlan, encoding: _Encoding) -> dict[str, Any]:
+    def _ruleset(self, compiled_problem: CompiledProblem, encoding: _Encoding) -> dict[str, Any]:
         definition: dict[str, Any] = {}
-        items = [(f"d{i}", d.box) for i, d in enumerate(plan.duties)]
-        items += [(f"r{i}", r.box) for i, r in enumerate(plan.rules)]
+        items = [(f"d{i}", d.box) for i, d in enumerate(compiled_problem.duties)]
+        items += [(f"r{i}", r.box) for i, r in enumerate(compiled_problem.rules)]
         for name, box in items:
             condition = self._condition(box, encoding)
             if condition is not None:
@@ -170,8 +175,10 @@ class DurableEngine(Router):
         return {"$and": parts}
 
     # -- matching -----------------------------------------------------------------
-    def match(self, plan: ProblemPlan, place: str, values: Values) -> tuple[list[int], list[int]]:
-        encoding = self._encodings[plan.problem.id]
+    def match(
+        self, compiled_problem: CompiledProblem, place: str, values: Values
+    ) -> tuple[list[int], list[int]]:
+        encoding = self._encodings[compiled_problem.problem.id]
         if encoding.ruleset not in self._registered:
             return [], []
         if not self._release.alive:
@@ -223,8 +230,8 @@ def _free_dropped() -> None:
         durable_rules_engine.delete_ruleset(handle)
 
 
-def _boxes(plan: ProblemPlan) -> list[Box]:
-    return [d.box for d in plan.duties] + [r.box for r in plan.rules]
+def _boxes(compiled_problem: CompiledProblem) -> list[Box]:
+    return [d.box for d in compiled_problem.duties] + [r.box for r in compiled_problem.rules]
 
 
 def _any_of(parts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 from dutylist.engine.answer import Answer, Verdict
 from dutylist.engine.router import NO_VALUES, Router, Values, build_verdict
 from dutylist.semantics.cells import CellSpace, cell_space
-from dutylist.semantics.compiled import Compiled, ProblemPlan
+from dutylist.semantics.compiled import Compiled, CompiledProblem
 from dutylist.semantics.precedence import decide_duties
 
 MISSING = object()
@@ -35,11 +35,11 @@ class CellTable:
         masks = self.space.cell_masks(index)
         verdict = self.by_masks.get(masks)
         if verdict is None:
-            plan = self.space.plan
+            compiled_problem = self.space.compiled_problem
             duties, rules = bits(masks[0]), bits(masks[1])
-            decision = decide_duties(plan, duties)
+            decision = decide_duties(compiled_problem, duties)
             verdict = build_verdict(
-                compiled, plan, decision.status, decision.lead, [decision], rules
+                compiled, compiled_problem, decision.status, decision.lead, [decision], rules
             )
             self.by_masks[masks] = verdict
         self.verdicts[index] = verdict
@@ -78,8 +78,10 @@ class IndexEngine(Router):
             self._tables[problem] = table
         return table
 
-    def match(self, plan: ProblemPlan, place: str, values: Values) -> tuple[list[int], list[int]]:
-        space = self._table(plan.problem.id).space
+    def match(
+        self, compiled_problem: CompiledProblem, place: str, values: Values
+    ) -> tuple[list[int], list[int]]:
+        space = self._table(compiled_problem.problem.id).space
         duties, rules = space.masks(space.place_class(place), space.classes_given(values))
         return bits(duties), bits(rules)
 

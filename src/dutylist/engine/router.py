@@ -14,7 +14,7 @@ from typing import Any
 
 from dutylist.engine.answer import Answer, DecidedBy, Outcome, Verdict
 from dutylist.semantics.cells import CellSpace, cell_space
-from dutylist.semantics.compiled import Compiled, ProblemPlan
+from dutylist.semantics.compiled import Compiled, CompiledProblem
 from dutylist.semantics.precedence import DutyDecision, decide_duties, decide_rules
 
 Values = Mapping[str, Any]
@@ -30,8 +30,10 @@ class Router(ABC):
 
     # -- what an engine provides --------------------------------------------------
     @abstractmethod
-    def match(self, plan: ProblemPlan, place: str, values: Values) -> tuple[list[int], list[int]]:
-        """Indices into plan.duties and plan.rules of those that match the case."""
+    def match(
+        self, compiled_problem: CompiledProblem, place: str, values: Values
+    ) -> tuple[list[int], list[int]]:
+        """Indices into its duties and rules of those that match the case."""
 
     # -- routing ------------------------------------------------------------------
     def route(self, problem: str, place: str | None = None, values: Values | None = None) -> Answer:
@@ -45,11 +47,11 @@ class Router(ABC):
         return self._partial(space, place, given)
 
     def _full(self, space: CellSpace, place: str, values: Values) -> Answer:
-        plan = space.plan
-        duty_idx, rule_idx = self.match(plan, place, values)
-        decision = decide_duties(plan, duty_idx)
+        compiled_problem = space.compiled_problem
+        duty_idx, rule_idx = self.match(compiled_problem, place, values)
+        decision = decide_duties(compiled_problem, duty_idx)
         verdict = build_verdict(
-            self.compiled, plan, decision.status, decision.lead, [decision], rule_idx
+            self.compiled, compiled_problem, decision.status, decision.lead, [decision], rule_idx
         )
         return Answer(verdict, place, self.blower(verdict.whistle, place))
 
@@ -61,20 +63,22 @@ class Router(ABC):
         """A case that leaves attributes out, judged over one completion per class of each:
         routed (or gap, overlap) when every completion agrees on status and lead, else
         undetermined with the first attribute whose value decides."""
-        plan = space.plan
+        compiled_problem = space.compiled_problem
         completions: list[tuple[dict[str, Any], DutyDecision]] = []
         for values in space.completions(given):
-            duty_idx, _ = self.match(plan, place, values)
-            completions.append((values, decide_duties(plan, duty_idx)))
+            duty_idx, _ = self.match(compiled_problem, place, values)
+            completions.append((values, decide_duties(compiled_problem, duty_idx)))
         outcomes = {Outcome(d.status, d.lead) for _, d in completions}
-        _, rule_idx = self.match(plan, place, given)
+        _, rule_idx = self.match(compiled_problem, place, given)
         decisions = [d for _, d in completions]
         if len(outcomes) == 1:
             only = next(iter(outcomes))
-            return build_verdict(self.compiled, plan, only.status, only.lead, decisions, rule_idx)
+            return build_verdict(
+                self.compiled, compiled_problem, only.status, only.lead, decisions, rule_idx
+            )
         decided = _decided_by(space, given, completions)
         return build_verdict(
-            self.compiled, plan, "undetermined", None, decisions, rule_idx, decided
+            self.compiled, compiled_problem, "undetermined", None, decisions, rule_idx, decided
         )
 
     def blower(self, whistle_id: str | None, place: str) -> str | None:
@@ -90,7 +94,7 @@ class Router(ABC):
 
 def build_verdict(
     compiled: Compiled,
-    plan: ProblemPlan,
+    compiled_problem: CompiledProblem,
     status: str,
     lead: str | None,
     decisions: Sequence[DutyDecision],
@@ -99,8 +103,8 @@ def build_verdict(
 ) -> Verdict:
     """What every case of a cell gets: the duties' decision(s) and the rules' fields."""
     applicable = sorted({i for decision in decisions for i in decision.applicable})
-    duties = [plan.duties[i].duty for i in applicable]
-    rules = decide_rules(plan, rule_idx)
+    duties = [compiled_problem.duties[i].duty for i in applicable]
+    rules = decide_rules(compiled_problem, rule_idx)
     # PRODUCT.md: the union of the applicable duties' support and every matching rule's
     # also_report, without the lead — whatever the status (an overlap's competing duties
     # bring their support; a gap has only the rules')
@@ -109,12 +113,12 @@ def build_verdict(
     if respond is None and "respond_within" not in rules.conflicts:
         respond = compiled.catalog.default_respond_minutes
     conflicts = {
-        name: tuple(plan.rules[i].rule.id for i in indices)
+        name: tuple(compiled_problem.rules[i].rule.id for i in indices)
         for name, indices in rules.conflicts.items()
     }
     return Verdict(
         status=status if status != "routed" or not conflicts else "overlap",
-        problem=plan.problem.id,
+        problem=compiled_problem.problem.id,
         lead=lead,
         whistle=rules.fields["whistle"],
         support=tuple(dict.fromkeys(u for u in support if u != lead)),
@@ -122,7 +126,7 @@ def build_verdict(
         escalate=tuple(rules.fields["escalate"] or ()),
         basis=tuple(dict.fromkeys(d.basis for d in duties if d.basis)),
         duties=tuple(d.id for d in duties),
-        rules=tuple(plan.rules[i].rule.id for i in rules.matching),
+        rules=tuple(compiled_problem.rules[i].rule.id for i in rules.matching),
         decided_by=decided_by,
         conflicts=conflicts,
     )

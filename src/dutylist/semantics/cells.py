@@ -26,7 +26,7 @@ from typing import Any
 
 from dutylist.errors import CaseError
 from dutylist.model import Attribute, Catalog, Problem
-from dutylist.semantics.compiled import Compiled, ProblemPlan
+from dutylist.semantics.compiled import Compiled, CompiledProblem
 from dutylist.semantics.conditions import Box, NumberSet, PlaceTree
 
 Values = Mapping[str, Any]
@@ -62,10 +62,10 @@ def anchors_of(boxes: Sequence[Box]) -> frozenset[str]:
     return frozenset(a for box in boxes if box.places is not None for a in box.places.anchors)
 
 
-def thresholds(plan: ProblemPlan, attribute: str) -> list[float]:
-    """Every finite end of an interval that a duty or rule of the plan sets on `attribute`."""
+def thresholds(compiled_problem: CompiledProblem, attribute: str) -> list[float]:
+    """Every finite end of an interval that a duty or rule of the problem sets on `attribute`."""
     ends: set[float] = set()
-    for box in plan.boxes():
+    for box in compiled_problem.boxes():
         admitted = box.values.get(attribute)
         if isinstance(admitted, NumberSet):
             ends |= admitted.thresholds()
@@ -88,7 +88,9 @@ class Axis:
     """One attribute of a problem cut into classes; `classify` checks a value and returns
     its class (0-based), raising `CaseError` for a value the attribute cannot take."""
 
-    def __init__(self, attribute: Attribute, plan: ProblemPlan, stride: int = 1) -> None:
+    def __init__(
+        self, attribute: Attribute, compiled_problem: CompiledProblem, stride: int = 1
+    ) -> None:
         self.name = attribute.id
         self.attribute = attribute
         self.kind = attribute.type
@@ -96,7 +98,7 @@ class Axis:
         self.ends: list[float] = []
         self.codes: dict[Any, int] = {}
         if self.kind == "number":
-            self.ends = thresholds(plan, attribute.id)
+            self.ends = thresholds(compiled_problem, attribute.id)
             self.representatives: list[Any] = number_representatives(self.ends)
         elif self.kind == "boolean":
             self.representatives = [True, False]
@@ -170,36 +172,44 @@ class CellSpace:
     """The cells of one problem: place classes × the classes of each attribute, numbered
     in mixed radix (place class first, then the attributes in the problem's order)."""
 
-    def __init__(self, compiled: Compiled, plan: ProblemPlan) -> None:
+    def __init__(self, compiled: Compiled, compiled_problem: CompiledProblem) -> None:
         self.compiled = compiled
-        self.plan = plan
+        self.compiled_problem = compiled_problem
         self.tree = compiled.tree
-        self.anchors = anchors_of(plan.boxes())
+        self.anchors = anchors_of(compiled_problem.boxes())
         self.places = place_classes(self.tree, self.anchors)
         # the class of a place is that of the first anchor in its lineage (its deepest);
         # a place inside no anchor is in the last class
         self.class_of_anchor = {pc.witness: i for i, pc in enumerate(self.places) if pc.chain}
         self.outside = len(self.places) - 1 if self.places and not self.places[-1].chain else -1
         declared = compiled.catalog.attributes
-        names = [a for a in plan.problem.attributes if a in declared]
+        names = [a for a in compiled_problem.problem.attributes if a in declared]
         self.axes: list[Axis] = []
         stride = 1
         for name in reversed(names):
-            axis = Axis(declared[name], plan, stride)
+            axis = Axis(declared[name], compiled_problem, stride)
             stride *= axis.size
             self.axes.append(axis)
         self.axes.reverse()
         self.place_stride = stride
         self.by_name = {axis.name: axis for axis in self.axes}
         self.size = len(self.places) * stride
-        self._duty_place_masks = [_mask(plan.duty_boxes(), _place_test(pc)) for pc in self.places]
-        self._rule_place_masks = [_mask(plan.rule_boxes(), _place_test(pc)) for pc in self.places]
-        self._duty_value_masks = [_axis_masks(plan.duty_boxes(), axis) for axis in self.axes]
-        self._rule_value_masks = [_axis_masks(plan.rule_boxes(), axis) for axis in self.axes]
+        self._duty_place_masks = [
+            _mask(compiled_problem.duty_boxes(), _place_test(pc)) for pc in self.places
+        ]
+        self._rule_place_masks = [
+            _mask(compiled_problem.rule_boxes(), _place_test(pc)) for pc in self.places
+        ]
+        self._duty_value_masks = [
+            _axis_masks(compiled_problem.duty_boxes(), axis) for axis in self.axes
+        ]
+        self._rule_value_masks = [
+            _axis_masks(compiled_problem.rule_boxes(), axis) for axis in self.axes
+        ]
         self._open_masks = [
             (
-                _mask(plan.duty_boxes(), _leaves_open(a.name)),
-                _mask(plan.rule_boxes(), _leaves_open(a.name)),
+                _mask(compiled_problem.duty_boxes(), _leaves_open(a.name)),
+                _mask(compiled_problem.rule_boxes(), _leaves_open(a.name)),
             )
             for a in self.axes
         ]
@@ -230,7 +240,7 @@ class CellSpace:
         for name, value in values.items():
             axis = by_name.get(name)
             if axis is None:
-                raise unknown_attribute(name, self.plan, self.compiled)
+                raise unknown_attribute(name, self.compiled_problem, self.compiled)
             index += axis.classify(value) * axis.stride
         if len(values) < len(by_name):
             return None
@@ -245,7 +255,7 @@ class CellSpace:
     # -- what matches a cell -------------------------------------------------------------
     def masks(self, place_class: int, classes: Sequence[int | None]) -> tuple[int, int]:
         """The duties and rules matching the cases of a place class with these attribute
-        classes, as bitmasks over the plan's lists; a class left out (None) admits only
+        classes, as bitmasks over the compiled_problem's lists; a class left out (None) admits only
         the items that set no condition on that attribute."""
         duties = self._duty_place_masks[place_class]
         rules = self._rule_place_masks[place_class]
@@ -283,7 +293,7 @@ class CellSpace:
     def witness(self, place_class: int, classes: Sequence[int]) -> dict[str, Any]:
         """A case in the form `dutylist who` takes, with every attribute of the problem set."""
         return witness_case(
-            self.plan.problem.id,
+            self.compiled_problem.problem.id,
             self.places[place_class].witness,
             {
                 axis.name: axis.representatives[c]
@@ -345,8 +355,10 @@ def unknown_place(place: Any, compiled: Compiled) -> CaseError:
     return CaseError("DL602", {"value": place})
 
 
-def unknown_attribute(name: Any, plan: ProblemPlan, compiled: Compiled) -> CaseError:
-    return unknown_attribute_of(name, plan.problem, compiled.catalog)
+def unknown_attribute(
+    name: Any, compiled_problem: CompiledProblem, compiled: Compiled
+) -> CaseError:
+    return unknown_attribute_of(name, compiled_problem.problem, compiled.catalog)
 
 
 def unknown_attribute_of(name: Any, problem: Problem, catalog: Catalog) -> CaseError:
@@ -377,6 +389,6 @@ def cell_space(compiled: Compiled, problem: Any) -> CellSpace:
     if space is None:
         if type(problem) is not str or problem not in compiled.catalog.problems:
             raise unknown_problem(problem)
-        space = CellSpace(compiled, compiled.plans[problem])
+        space = CellSpace(compiled, compiled.problems[problem])
         compiled.spaces[problem] = space
     return space

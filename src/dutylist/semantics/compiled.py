@@ -31,7 +31,7 @@ class CompiledRule:
 
 
 @dataclass
-class ProblemPlan:
+class CompiledProblem:
     """Everything that can decide a case of one problem."""
 
     problem: Problem
@@ -50,23 +50,23 @@ class ProblemPlan:
         return self.duty_boxes() + self.rule_boxes()
 
 
-class Plans(Mapping[str, ProblemPlan]):
-    """Each problem's plan, compiled the first time it is asked for: answering one case
+class CompiledProblems(Mapping[str, CompiledProblem]):
+    """Each problem compiled the first time it is asked for: answering one case
     of a city catalogue compiles one problem, not a thousand."""
 
     def __init__(self, compiled: Compiled) -> None:
         self._compiled = compiled
-        self._plans: dict[str, ProblemPlan] = {}
+        self._compiled_problems: dict[str, CompiledProblem] = {}
         self._duties: dict[str, list[tuple[int, Duty]]] = {}
         for order, duty in enumerate(compiled.catalog.duties):
             self._duties.setdefault(duty.problem, []).append((order, duty))
 
-    def __getitem__(self, problem: str) -> ProblemPlan:
-        plan = self._plans.get(problem)
-        if plan is None:
-            plan = self._build(self._compiled.catalog.problems[problem])
-            self._plans[problem] = plan
-        return plan
+    def __getitem__(self, problem: str) -> CompiledProblem:
+        compiled_problem = self._compiled_problems.get(problem)
+        if compiled_problem is None:
+            compiled_problem = self._build(self._compiled.catalog.problems[problem])
+            self._compiled_problems[problem] = compiled_problem
+        return compiled_problem
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._compiled.catalog.problems)
@@ -74,17 +74,19 @@ class Plans(Mapping[str, ProblemPlan]):
     def __len__(self) -> int:
         return len(self._compiled.catalog.problems)
 
-    def _build(self, problem: Problem) -> ProblemPlan:
+    def _build(self, problem: Problem) -> CompiledProblem:
         compiled = self._compiled
-        plan = ProblemPlan(problem)
+        compiled_problem = CompiledProblem(problem)
         for order, duty in self._duties.get(problem.id, ()):
             box = compiled.duty_box(duty)
             if box is not None:
-                plan.duties.append(CompiledDuty(duty, box, order))
-        plan.rules = compiled.rules_by_problem.get(problem.id, [])
-        plan.duty_inside = compiled.strictly_inside_pairs([d.box for d in plan.duties])
-        plan.rule_inside = compiled.rules_inside(plan.rules)
-        return plan
+                compiled_problem.duties.append(CompiledDuty(duty, box, order))
+        compiled_problem.rules = compiled.rules_by_problem.get(problem.id, [])
+        compiled_problem.duty_inside = compiled.strictly_inside_pairs(
+            [d.box for d in compiled_problem.duties]
+        )
+        compiled_problem.rule_inside = compiled.rules_inside(compiled_problem.rules)
+        return compiled_problem
 
 
 class Compiled:
@@ -107,13 +109,13 @@ class Compiled:
             for problem in sorted(rule.problems):
                 self.rules_by_problem.setdefault(problem, []).append(rule)
         self._rule_order: dict[tuple[int, int], bool] = {}
-        self.plans = Plans(self)
+        self.problems = CompiledProblems(self)
         self.spaces: dict[str, Any] = {}  # problem → its CellSpace (semantics.cells), on first use
 
     @property
     def duties(self) -> list[CompiledDuty]:
-        """Every duty that could be compiled, in list order (compiles every plan)."""
-        every = [d for plan in self.plans.values() for d in plan.duties]
+        """Every duty that could be compiled, in list order (compiles every problem)."""
+        every = [d for compiled_problem in self.problems.values() for d in compiled_problem.duties]
         return sorted(every, key=lambda d: d.order)
 
     # -- matching sets ------------------------------------------------------------
