@@ -173,7 +173,7 @@ def test_an_output_that_cannot_or_must_not_be_written(
 ) -> None:
     """Refused before any work is done: nothing reads the catalogue (it would fail)."""
     monkeypatch.setattr("dutylist.load.build._listing", _must_not_run)
-    monkeypatch.setattr("dutylist.snapshot.content_key", _must_not_run)
+    monkeypatch.setattr("dutylist.snapshot.read", _must_not_run)
     target = output.format(tmp=tmp_path, catalog=minimal)
     result = run_cli(command, "--output", target, "--catalog", str(minimal))
     _usage_error(result, reason)

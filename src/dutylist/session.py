@@ -16,7 +16,7 @@ from dutylist.checks import cycles, references
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
 from dutylist.i18n import Lang
-from dutylist.load.build import load_catalog
+from dutylist.load.build import Loaded, load_catalog
 from dutylist.model import Catalog
 from dutylist.semantics.compiled import Compiled
 
@@ -59,17 +59,19 @@ def single_catalog(path: Path) -> Path:
 
 def open_session(path: Path, lang: Lang) -> Session:
     folder = single_catalog(path)
-    key = snapshot.content_key(folder) if snapshot.enabled() else None
-    cached = snapshot.read(key) if key is not None else None
+    use_snapshot = snapshot.enabled()
+    cached = snapshot.read(folder) if use_snapshot else None
     if cached is not None:
         return Session(folder, cached, Compiled(cached))
-    session = _load_session(folder, lang)
-    if key is not None:
-        snapshot.write(key, session.catalog)
-    return session
+    loaded = _load_sound(folder, lang)
+    if use_snapshot:
+        snapshot.write(folder, loaded)
+    assert loaded.catalog is not None
+    return Session(folder, loaded.catalog, Compiled(loaded.catalog))
 
 
-def _load_session(folder: Path, lang: Lang) -> Session:
+def _load_sound(folder: Path, lang: Lang) -> Loaded:
+    """The catalogue loaded, or `CatalogUnusable` naming the errors that block routing."""
     loaded = load_catalog(folder)
     blocking = [
         f for f in loaded.findings if f.kind in BLOCKING_KINDS and f.severity is Severity.ERROR
@@ -80,4 +82,4 @@ def _load_session(folder: Path, lang: Lang) -> Session:
         blocking = list(loaded.findings)
     if blocking or loaded.catalog is None:
         raise CatalogUnusable(folder, sorted(blocking, key=Finding.sort_key), lang)
-    return Session(folder, loaded.catalog, Compiled(loaded.catalog))
+    return loaded

@@ -1,13 +1,21 @@
-"""A compiled cache of sound catalogues, keyed by their content, for fast start-up.
+"""A compiled cache of sound catalogues, for fast start-up.
 
 Reading a city catalogue (megabytes of YAML, schemas, references) takes seconds; a
 dispatcher's `dutylist who` should not. After a catalogue loads with no error that
-blocks routing, its model is stored as plain data (marshal) under a key that hashes
-every byte of every catalogue and rule file, their names, and dutylist's own code. The
-next start with the same bytes reads the snapshot instead. Any edit changes the key, so
-a snapshot is never stale; a snapshot that cannot be read is ignored and rewritten.
-Snapshots keep each entry's location but not the position of every field: they serve
-routing (`who`, `test`, `duties`, `matrix`, `graph`), never `check`.
+blocks routing, its model is stored with a manifest of what the loader read: each
+folder it listed (and the names in it) and each file it parsed (where the path led and
+the SHA-256 of exactly the bytes that were parsed). The next start lists the same
+folders and hashes the same files; only if every name, link and digest is the same is
+the snapshot used. So an edit — even one made while the catalogue was being read — is
+never hidden: the digests are of the bytes parsed, not of a second reading.
+
+A snapshot file is `MAGIC`, the format version, the SHA-256 of its payload and the
+payload (marshal: plain data only, nothing that runs code on loading). A wrong magic,
+version or checksum, or a payload that does not decode, is ignored and rebuilt. The
+model is stored by walking its dataclasses' fields, so a field added to the model is
+kept without touching this file; only classes of `dutylist.model` and `Location` are
+ever built from a snapshot. Locations are stored as absolute paths and shown relative
+to the folder the command runs in, as a fresh load would show them.
 
 DUTYLIST_CACHE=off turns it off; DUTYLIST_CACHE_DIR moves it (default: the user's cache
 folder, e.g. ~/.cache/dutylist).
@@ -15,40 +23,34 @@ folder, e.g. ~/.cache/dutylist).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import marshal
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dutylist import __version__
+from dutylist import __version__, model
 from dutylist.findings import Location
-from dutylist.load.files import CATALOG_FILES, link_outside
+from dutylist.load.build import Loaded, listing
+from dutylist.load.files import display_path
 from dutylist.load.limits import Budget
-from dutylist.load.text import read_bytes, read_text
-from dutylist.load.yamlread import LocMap, YamlRefused, parse_document
-from dutylist.model import (
-    Attribute,
-    Case,
-    Catalog,
-    Condition,
-    Document,
-    Duty,
-    Escalation,
-    Phase,
-    Problem,
-    ProgressNote,
-    Rule,
-    Task,
-    Unit,
-    Whistle,
-)
+from dutylist.load.text import read_bytes
+from dutylist.load.yamlread import YamlRefused
+from dutylist.model import Catalog
 
-FORMAT = 1
+MAGIC = b"DUTYLIST-SNAPSHOT\n"
+FORMAT = 2
 KEEP = 16  # snapshots kept in the cache folder
 PACKAGE = Path(__file__).resolve().parent
+SUFFIX = ".snapshot"
+
+# tags of the encoded form: a dataclass is (class number, field values...), the rest
+# are (tag, ...) with these negative tags; lists, dicts and scalars stay as they are
+_TUPLE, _DATE, _PATH, _LOCATION = -1, -2, -3, -4
 
 
 def enabled() -> bool:
@@ -63,293 +65,201 @@ def cache_dir() -> Path:
     return Path(base) / "dutylist"
 
 
-def _code_fingerprint() -> bytes:
+def _code_fingerprint() -> str:
     """dutylist's own files, so that a changed dutylist never reads an old snapshot."""
-    parts = []
+    parts = [__version__, str(FORMAT)]
     for path in sorted(PACKAGE.rglob("*")):
         if path.suffix in (".py", ".json", ".yaml"):
             stat = path.stat()
             parts.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "\n".join(parts).encode()
+    return "\n".join(parts)
 
 
-def _rules_folder(folder: Path) -> Path | None:
+def snapshot_path(folder: Path) -> Path:
+    """One snapshot per catalogue folder (as given, made absolute) and dutylist build."""
+    identity = f"{os.path.abspath(folder)}\n{_code_fingerprint()}".encode()
+    return cache_dir() / f"{hashlib.sha256(identity).hexdigest()}{SUFFIX}"
+
+
+# -- what the loader read, and whether it is still there --------------------------------
+def manifest_of(loaded: Loaded) -> dict[str, Any] | None:
+    """The folders listed and the files parsed; None if some file was not read whole."""
+    files = []
+    for read in loaded.files:
+        if read.digest is None or read.real is None:
+            return None
+        files.append((os.path.abspath(read.path), read.real, read.digest))
+    return {"listings": dict(loaded.listings), "files": files}
+
+
+def still_there(manifest: Mapping[str, Any]) -> bool:
+    """Every folder lists the same names, every file leads where it did and holds the
+    same bytes. Reading stays within the loader's limits (no FIFO is waited on)."""
     try:
-        document = parse_document(read_text(folder / "catalog.yaml"))
-    except YamlRefused:
-        return None
-    if not isinstance(document, LocMap):
-        return None
-    written, catalog_id = document.get("rules"), document.get("id")
-    if isinstance(written, str):
-        return Path(os.path.realpath(folder / written))
-    if isinstance(catalog_id, str):
-        return Path(os.path.realpath(folder / ".." / ".." / "rules" / catalog_id))
-    return None
+        for folder, names in manifest["listings"].items():
+            if tuple(listing(Path(folder))) != tuple(names):
+                return False
+        budget = Budget()
+        for path, real, digest in manifest["files"]:
+            if os.path.realpath(path) != real:
+                return False
+            if hashlib.sha256(read_bytes(Path(path), budget)).hexdigest() != digest:
+                return False
+    except (OSError, ValueError, YamlRefused, TypeError, KeyError):
+        return False
+    return True
 
 
-def _files(folder: Path) -> tuple[list[Path], tuple[Path, ...]]:
-    """The catalogue's files, and the folders they may link into (as the loader reads)."""
-    paths = sorted(
-        p for p in folder.iterdir() if p.name in CATALOG_FILES or p.suffix in (".yaml", ".yml")
-    )
-    rules = _rules_folder(folder)
-    if rules is None or not rules.is_dir():
-        return paths, (folder.resolve(),)
-    paths += sorted(p for p in rules.iterdir() if p.suffix in (".yaml", ".yml"))
-    return paths, (folder.resolve(), rules)
-
-
-def content_key(folder: Path) -> str | None:
-    """The hash of every byte of the catalogue; None when a file cannot be read safely or
-    within the limits (then the loader reads the catalogue and reports why)."""
-    digest = hashlib.sha256(f"dutylist {__version__} snapshot {FORMAT}\n".encode())
-    digest.update(_code_fingerprint())
-    budget = Budget()
-    try:
-        paths, tree = _files(folder)
-        for path in paths:
-            if link_outside(path, tree) is not None:
-                return None
-            digest.update(f"\n{os.path.realpath(path)}\n".encode())
-            digest.update(read_bytes(path, budget))
-    except (OSError, ValueError, YamlRefused):  # ValueError: a NUL in the rules path
-        return None
-    return digest.hexdigest()
-
-
-# -- model ⇄ plain data ------------------------------------------------------------------
-def _loc(location: Location) -> tuple[str, int, int]:
-    return (location.file, location.line, location.column)
-
-
-def _conditions(conditions: tuple[Condition, ...]) -> list[Any]:
-    return [
-        (c.attribute, c.equals, c.excludes, dict(c.bounds) if c.bounds else None, _loc(c.loc))
-        for c in conditions
+# -- model ⇄ plain data, derived from the dataclasses ----------------------------------------
+def _classes() -> tuple[type, ...]:
+    """The model's dataclasses, looked up each time (a test may add a field to one)."""
+    found = [
+        value
+        for value in vars(model).values()
+        if isinstance(value, type) and dataclasses.is_dataclass(value)
     ]
+    return tuple(sorted(found, key=lambda cls: cls.__name__))
 
 
-def _date(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
+class _Encoder:
+    def __init__(self) -> None:
+        self.classes = {cls: number for number, cls in enumerate(_classes())}
+        self.field_names = {cls: [f.name for f in dataclasses.fields(cls)] for cls in self.classes}
+        self.files: dict[str, int] = {}
+
+    def file(self, shown: str) -> int:
+        absolute = os.path.abspath(shown) if shown else ""
+        number = self.files.get(absolute)
+        if number is None:
+            number = self.files[absolute] = len(self.files)
+        return number
+
+    def value(self, item: Any) -> Any:
+        kind = type(item)
+        if kind in (str, int, float, bool) or item is None:
+            return item
+        if kind is Location:
+            return (_LOCATION, self.file(item.file), item.line, item.column)
+        number = self.classes.get(kind)
+        if number is not None:
+            return (number, *(self.value(getattr(item, name)) for name in self.field_names[kind]))
+        if isinstance(item, tuple):
+            return (_TUPLE, *(self.value(v) for v in item))
+        if isinstance(item, list):
+            return [self.value(v) for v in item]
+        if isinstance(item, Mapping):
+            return {key: self.value(v) for key, v in item.items()}
+        if isinstance(item, dt.date):
+            return (_DATE, item.isoformat())
+        if isinstance(item, Path):
+            return (_PATH, os.path.abspath(item), item.is_absolute())
+        raise TypeError(f"the snapshot cannot store a {kind.__name__}")
+
+
+class _Decoder:
+    def __init__(self, class_names: list[str], files: list[str]) -> None:
+        by_name = {cls.__name__: cls for cls in _classes()}
+        # a snapshot naming a class the model does not have (or whose fields changed)
+        # is from another build: refuse it rather than build something else
+        self.classes = [by_name[name] for name in class_names]
+        self.files = [display_path(Path(f)) if f else "" for f in files]
+        self.locations: dict[tuple[int, int, int], Location] = {}
+
+    def value(self, item: Any) -> Any:
+        kind = type(item)
+        if kind is tuple:
+            tag = item[0]
+            if tag >= 0:
+                return self.classes[tag](*(self.value(v) for v in item[1:]))
+            if tag == _LOCATION:
+                location = self.locations.get(item)
+                if location is None:
+                    location = Location(self.files[item[1]], item[2], item[3])
+                    self.locations[item] = location
+                return location
+            if tag == _TUPLE:
+                return tuple(self.value(v) for v in item[1:])
+            if tag == _DATE:
+                return dt.date.fromisoformat(item[1])
+            if tag == _PATH:  # an absolute path stays so; a relative one is shown from here
+                return Path(item[1]) if item[2] else Path(display_path(Path(item[1])))
+            raise ValueError(f"unknown tag {tag}")
+        if kind is list:
+            return [self.value(v) for v in item]
+        if kind is dict:
+            return {key: self.value(v) for key, v in item.items()}
+        return item
 
 
 def encode(catalog: Catalog) -> dict[str, Any]:
+    encoder = _Encoder()
+    body = encoder.value(catalog)
     return {
-        "meta": (
-            str(catalog.folder),
-            catalog.id,
-            catalog.name,
-            catalog.root,
-            str(catalog.rules_folder) if catalog.rules_folder else None,
-            catalog.default_respond_minutes,
-            catalog.key_tasks,
-            dict(catalog.results_leads),
-        ),
-        "units": [
-            (u.id, u.name, u.kind, u.parent, u.powers, u.aliases, _loc(u.loc))
-            for u in catalog.units.values()
-        ],
-        "attributes": [
-            (a.id, a.type, a.values, a.name, _loc(a.loc)) for a in catalog.attributes.values()
-        ],
-        "problems": [
-            (p.id, p.name, p.aliases, p.category, p.attributes, _loc(p.loc))
-            for p in catalog.problems.values()
-        ],
-        "duties": [
-            (d.id, d.problem, _conditions(d.when), d.lead, d.support, d.needs, d.basis, _loc(d.loc))
-            for d in catalog.duties
-        ],
-        "rules": [
-            (
-                r.id,
-                r.name,
-                _conditions(r.when),
-                r.whistle,
-                r.respond_within_minutes,
-                None
-                if r.escalate is None
-                else [(e.after_minutes, e.to, _loc(e.loc)) for e in r.escalate],
-                r.also_report,
-                _loc(r.loc),
-            )
-            for r in catalog.rules
-        ],
-        "whistles": [
-            (w.id, w.name, w.blower, w.reporters, w.purpose, w.example, _loc(w.loc))
-            for w in catalog.whistles.values()
-        ],
-        "phases": [
-            (p.id, p.name, _date(p.start), _date(p.end), _loc(p.loc))
-            for p in catalog.phases.values()
-        ],
-        "tasks": [
-            (
-                t.id,
-                t.name,
-                t.aim,
-                t.lead,
-                t.support,
-                t.phase,
-                _date(t.due),
-                t.results,
-                t.status,
-                _date(t.done_on),
-                [(d.title, d.number, _date(d.date)) for d in t.documents],
-                [(n.note, _date(n.date)) for n in t.progress],
-                _loc(t.loc),
-            )
-            for t in catalog.tasks
-        ],
-        "cases": [
-            (c.name, c.problem, c.place, dict(c.with_), dict(c.expect), _loc(c.loc))
-            for c in catalog.cases
-        ],
+        "classes": [cls.__name__ for cls in encoder.classes],
+        "fields": [encoder.field_names[cls] for cls in encoder.classes],
+        "files": list(encoder.files),
+        "catalog": body,
     }
 
 
-def _location(raw: tuple[str, int, int]) -> Location:
-    return Location(*raw)
-
-
-def _when(raw: list[Any]) -> tuple[Condition, ...]:
-    return tuple(Condition(a, eq, ex, bounds, _location(loc)) for a, eq, ex, bounds, loc in raw)
-
-
-def _day(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def decode(data: dict[str, Any]) -> Catalog:
-    folder, cid, name, root, rules_folder, respond, key_tasks, results_leads = data["meta"]
-    return Catalog(
-        folder=Path(folder),
-        id=cid,
-        name=name,
-        root=root,
-        rules_folder=Path(rules_folder) if rules_folder else None,
-        default_respond_minutes=respond,
-        key_tasks=key_tasks,
-        results_leads=results_leads,
-        units={
-            u[0]: Unit(
-                _location(u[6]),
-                id=u[0],
-                name=u[1],
-                kind=u[2],
-                parent=u[3],
-                powers=u[4],
-                aliases=u[5],
-            )
-            for u in data["units"]
-        },
-        attributes={
-            a[0]: Attribute(_location(a[4]), id=a[0], type=a[1], values=a[2], name=a[3])
-            for a in data["attributes"]
-        },
-        problems={
-            p[0]: Problem(
-                _location(p[5]), id=p[0], name=p[1], aliases=p[2], category=p[3], attributes=p[4]
-            )
-            for p in data["problems"]
-        },
-        duties=tuple(
-            Duty(
-                _location(d[7]),
-                id=d[0],
-                problem=d[1],
-                when=_when(d[2]),
-                lead=d[3],
-                support=d[4],
-                needs=d[5],
-                basis=d[6],
-            )
-            for d in data["duties"]
-        ),
-        rules=tuple(
-            Rule(
-                _location(r[7]),
-                id=r[0],
-                name=r[1],
-                when=_when(r[2]),
-                whistle=r[3],
-                respond_within_minutes=r[4],
-                escalate=None
-                if r[5] is None
-                else tuple(Escalation(a, t, _location(loc)) for a, t, loc in r[5]),
-                also_report=r[6],
-            )
-            for r in data["rules"]
-        ),
-        whistles={
-            w[0]: Whistle(
-                _location(w[6]),
-                id=w[0],
-                name=w[1],
-                blower=w[2],
-                reporters=w[3],
-                purpose=w[4],
-                example=w[5],
-            )
-            for w in data["whistles"]
-        },
-        phases={
-            p[0]: Phase(_location(p[4]), id=p[0], name=p[1], start=_day(p[2]), end=_day(p[3]))
-            for p in data["phases"]
-        },
-        tasks=tuple(
-            Task(
-                _location(t[12]),
-                id=t[0],
-                name=t[1],
-                aim=t[2],
-                lead=t[3],
-                support=t[4],
-                phase=t[5],
-                due=_day(t[6]),
-                results=t[7],
-                status=t[8],
-                done_on=_day(t[9]),
-                documents=tuple(Document(title, number, _day(day)) for title, number, day in t[10]),
-                progress=tuple(ProgressNote(_day(day), note) for note, day in t[11]),
-            )
-            for t in data["tasks"]
-        ),
-        cases=tuple(
-            Case(_location(c[5]), name=c[0], problem=c[1], place=c[2], with_=c[3], expect=c[4])
-            for c in data["cases"]
-        ),
-    )
+def decode(data: Mapping[str, Any]) -> Catalog:
+    decoder = _Decoder(data["classes"], data["files"])
+    for cls, names in zip(decoder.classes, data["fields"], strict=True):
+        if [f.name for f in dataclasses.fields(cls)] != names:
+            raise ValueError(f"the fields of {cls.__name__} have changed")
+    catalog = decoder.value(data["catalog"])
+    if not isinstance(catalog, Catalog):
+        raise ValueError("a snapshot holds a catalogue")
+    return catalog
 
 
 # -- the store ---------------------------------------------------------------------------
-def read(key: str) -> Catalog | None:
-    path = cache_dir() / f"{key}.marshal"
+def read(folder: Path) -> Catalog | None:
+    """The catalogue of `folder` from its snapshot, if there is one that still matches
+    the files byte for byte; None otherwise (then load it, and `write`)."""
     try:
-        data = marshal.loads(path.read_bytes())
-        return decode(data)
-    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+        raw = snapshot_path(folder).read_bytes()
+    except OSError:
+        return None
+    header = len(MAGIC) + 4 + 32
+    if len(raw) < header or not raw.startswith(MAGIC):
+        return None
+    version = int.from_bytes(raw[len(MAGIC) : len(MAGIC) + 4], "big")
+    checksum, payload = raw[len(MAGIC) + 4 : header], raw[header:]
+    if version != FORMAT or hashlib.sha256(payload).digest() != checksum:
+        return None
+    try:
+        data = marshal.loads(payload)
+        if not still_there(data["manifest"]):
+            return None
+        return decode(data["model"])
+    except (EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
 
-def write(key: str, catalog: Catalog) -> None:
-    """Store a snapshot; any failure only costs the next start its speed."""
-    folder = cache_dir()
+def write(folder: Path, loaded: Loaded) -> None:
+    """Store a snapshot of a sound catalogue; any failure only costs the next start."""
+    if loaded.catalog is None:
+        return
+    manifest = manifest_of(loaded)
+    if manifest is None:
+        return
+    target = snapshot_path(folder)
     try:
-        data = marshal.dumps(encode(catalog))
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        payload = marshal.dumps({"manifest": manifest, "model": encode(loaded.catalog)})
+        data = MAGIC + FORMAT.to_bytes(4, "big") + hashlib.sha256(payload).digest() + payload
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.replace(temporary, folder / f"{key}.marshal")
-        _prune(folder)
-    except (OSError, ValueError):
+        os.replace(temporary, target)
+        _prune(target.parent)
+    except (OSError, ValueError, TypeError):
         return
 
 
 def _prune(folder: Path) -> None:
-    """Keep the most recently written snapshots only: every edit of a catalogue makes one."""
-    snapshots = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    """Keep the most recently written snapshots only: one per catalogue folder."""
+    snapshots = sorted(folder.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in snapshots[KEEP:]:
         old.unlink(missing_ok=True)

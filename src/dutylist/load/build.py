@@ -62,6 +62,8 @@ class Loaded:
     findings: list[Finding]
     files: list[ReadFile]
     broken_ids: dict[str, set[str]] = field(default_factory=dict)
+    # each folder listed while looking for files (absolute path → the names in it)
+    listings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # analyses shared by checks
 
     @property
@@ -83,7 +85,8 @@ def load_catalog(folder: Path) -> Loaded:
     findings: list[Finding] = []
     budget = Budget()  # shared by every file of the catalogue, rules included
     home = _real(folder)
-    names = _listing(folder, findings)
+    listings: dict[str, tuple[str, ...]] = {}
+    names = _listing(folder, findings, listings)
     for name in REQUIRED_FILES:
         if name not in names:
             findings.append(
@@ -106,13 +109,15 @@ def load_catalog(folder: Path) -> Loaded:
             files.append(read_file(folder / name, CATALOG_FILES[name], tree, budget))
         elif Path(name).suffix in YAML_SUFFIXES:
             findings.append(_unknown_file(folder / name))
-    rule_files = [] if rules_folder is None else _read_rules(rules_folder, tree, budget, findings)
+    rule_files = (
+        [] if rules_folder is None else _read_rules(rules_folder, tree, budget, findings, listings)
+    )
     files.sort(key=lambda read: read.path.name)
     by_kind = {f.kind: f for f in files}
     files.extend(rule_files)
     for read in files:
         findings.extend(read.findings)
-    loaded = Loaded(folder, None, findings, files)
+    loaded = Loaded(folder, None, findings, files, listings=listings)
     if catalog_file is None or not _catalog_core_ok(catalog_file):
         return loaded
     builder = _ModelBuilder(loaded)
@@ -121,9 +126,13 @@ def load_catalog(folder: Path) -> Loaded:
 
 
 def _read_rules(
-    rules_folder: Path, tree: tuple[Path, ...], budget: Budget, findings: list[Finding]
+    rules_folder: Path,
+    tree: tuple[Path, ...],
+    budget: Budget,
+    findings: list[Finding],
+    listings: dict[str, tuple[str, ...]],
 ) -> list[ReadFile]:
-    names = _listing(rules_folder, findings)
+    names = _listing(rules_folder, findings, listings)
     return [
         read_file(rules_folder / name, "rules", tree, budget)
         for name in names
@@ -140,10 +149,19 @@ def _catalog_core_ok(catalog_file: ReadFile) -> bool:
     )
 
 
-def _listing(folder: Path, findings: list[Finding]) -> list[str]:
+def listing(folder: Path) -> list[str]:
+    """The names in a folder, sorted, as the loader sees them (OSError if unreadable)."""
+    return sorted(entry.name for entry in os.scandir(folder))
+
+
+def _listing(
+    folder: Path, findings: list[Finding], listings: dict[str, tuple[str, ...]]
+) -> list[str]:
     """The names in a folder, sorted; a folder that cannot be listed is a finding."""
     try:
-        return sorted(entry.name for entry in os.scandir(folder))
+        names = listing(folder)
+        listings[os.path.abspath(folder)] = tuple(names)
+        return names
     except OSError as error:
         reason = error.strerror or type(error).__name__
         findings.append(

@@ -8,6 +8,7 @@ are fine.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from dutylist.codes import finding
 from dutylist.findings import Finding, Location
 from dutylist.load.limits import Budget
 from dutylist.load.schema import SchemaProblem, validate
-from dutylist.load.text import read_text
+from dutylist.load.text import decode, read_bytes
 from dutylist.load.yamlread import YamlProblem, YamlRefused, parse_document
 
 CATALOG_FILES = {
@@ -62,6 +63,10 @@ class ReadFile:
     document: Any = None
     findings: list[Finding] = field(default_factory=list)
     bad_paths: set[tuple[Any, ...]] = field(default_factory=set)
+    # the SHA-256 of exactly the bytes that were parsed (None when none were read), and
+    # where the path led: what a snapshot of the model must be checked against
+    digest: str | None = None
+    real: str | None = None
 
     @cached_property
     def shown(self) -> str:
@@ -99,7 +104,10 @@ def read_file(
         )
         return result
     try:
-        document = parse_document(read_text(path, budget), budget)
+        data = read_bytes(path, budget)
+        result.digest = hashlib.sha256(data).hexdigest()
+        result.real = os.path.realpath(path)
+        document = parse_document(decode(data), budget)
     except YamlRefused as refused:
         result.findings.append(_from_yaml_problem(result, refused.problem))
         return result
