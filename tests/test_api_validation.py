@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutylist.engine.dispatcher import Dispatcher
+from dutylist.dispatcher import Dispatcher
 from dutylist.engine.index import IndexEngine
 from dutylist.engine.router import Router
 from dutylist.errors import CaseError

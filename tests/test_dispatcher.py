@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dutylist.engine.dispatcher import Dispatcher
+from dutylist.dispatcher import Dispatcher
 from dutylist.errors import UsageError
 from tests.conftest import REPO
 

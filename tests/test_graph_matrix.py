@@ -13,12 +13,13 @@ import pytest
 
 import dutylist.checks.cycles
 import dutylist.graph
+import dutylist.model
 from tests.conftest import REPO
 
 PANLONG = str(REPO / "catalogs" / "panlong")
 
 
-@pytest.mark.parametrize("module", [dutylist.graph, dutylist.checks.cycles])
+@pytest.mark.parametrize("module", [dutylist.graph, dutylist.checks.cycles, dutylist.model])
 def test_docstring_examples_run(module: object) -> None:
     failures, tried = doctest.testmod(module)  # type: ignore[arg-type]
     assert tried > 0 and failures == 0

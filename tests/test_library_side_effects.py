@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from dutylist import cli
-from dutylist.engine.dispatcher import Dispatcher
+from dutylist.dispatcher import Dispatcher
 from dutylist.semantics import compiled as compiled_module
 from dutylist.session import open_session
 from tests.conftest import PANLONG, durable_importable

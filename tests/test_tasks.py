@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from dutylist.checker import check_folder
-from dutylist.checks.tasks import is_overdue
 from dutylist.findings import Location, Severity
 from dutylist.model import Task
 from tests.conftest import REPO
@@ -256,7 +255,7 @@ def test_overdue_means_not_done_and_past_due(
     due: str, status: str, today: str, overdue: bool
 ) -> None:
     task = Task(Location("tasks.yaml"), id="T01", due=_day(due), status=status)
-    assert is_overdue(task, _day(today)) is overdue
+    assert task.is_overdue(_day(today)) is overdue
 
 
 # -- --today on the command line ------------------------------------------------------

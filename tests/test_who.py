@@ -229,7 +229,7 @@ def _first_of_each(reps: dict[str, list[object]]) -> dict[str, object]:
 
 
 def test_batch_lines_are_exactly_the_json_answers() -> None:
-    from dutylist.engine.answer import AnswerLines, answer_json
+    from dutylist.report.answer_json import AnswerLines, answer_json
 
     loaded = load_catalog(Path(PANLONG))
     assert loaded.catalog is not None

@@ -8,8 +8,8 @@ import html
 import io
 from dataclasses import dataclass, field
 
-from dutylist.engine.explain import condition_text
 from dutylist.model import Catalog, Duty, Problem, Unit
+from dutylist.report.conditions_text import condition_text
 
 LEAD, SUPPORT = "主", "配"
 

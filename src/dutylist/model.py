@@ -157,6 +157,17 @@ class Task(Located):
     documents: tuple[Document, ...] = ()
     progress: tuple[ProgressNote, ...] = ()
 
+    def is_overdue(self, today: dt.date) -> bool:
+        """Not done, and its due date has passed (a task due today is not yet overdue).
+
+        >>> from dutylist.findings import Location
+        >>> due = dt.date(2019, 9, 30)
+        >>> t = Task(Location("tasks.yaml"), id="T1", due=due, status="in-progress")
+        >>> t.is_overdue(dt.date(2019, 9, 30)), t.is_overdue(dt.date(2019, 10, 1))
+        (False, True)
+        """
+        return self.status != "done" and self.due is not None and self.due < today
+
 
 @dataclass(frozen=True, slots=True)
 class Case(Located):

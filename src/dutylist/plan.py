@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dutylist.checks.tasks import is_overdue
 from dutylist.i18n import Lang
 from dutylist.model import Catalog, Phase, Task, Unit
 
@@ -243,7 +242,7 @@ class Plan:
 def build_plan(catalog: Catalog, today: dt.date) -> Plan:
     rows = []
     for task in catalog.tasks:
-        overdue = is_overdue(task, today)
+        overdue = task.is_overdue(today)
         rows.append(
             Row(
                 task=task,

@@ -36,8 +36,9 @@ UNSOUND_KINDS = ("yaml", "schema", "reference", "cycle")
 class Check:
     name: str
     codes: tuple[str, ...]
-    run: Callable[[Loaded], Iterator[Finding]]
+    run: Callable[..., Iterator[Finding]]  # (loaded) or, when judged by date, (loaded, today)
     needs_sound_model: bool = True
+    judged_by_date: bool = False
 
 
 CHECKS: tuple[Check, ...] = (
@@ -51,7 +52,7 @@ CHECKS: tuple[Check, ...] = (
     Check("orphans", orphans.CODES, orphans.check),
     Check("no-blower", blowers.CODES, blowers.check),
     Check("escalation-loops", escalation.CODES, escalation.check),
-    Check("tasks", tasks.CODES, tasks.check),
+    Check("tasks", tasks.CODES, tasks.check, judged_by_date=True),
 )
 
 
@@ -60,7 +61,7 @@ def run_checks(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
     completion dates are judged against `today` (default: the real date)."""
     if loaded.catalog is None:
         return []
-    loaded.cache[tasks.TODAY] = today or dt.date.today()
+    day = today or dt.date.today()
     findings: list[Finding] = []
     for check in CHECKS:
         sound = not any(
@@ -69,5 +70,5 @@ def run_checks(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
         )
         if check.needs_sound_model and not sound:
             continue
-        findings.extend(check.run(loaded))
+        findings.extend(check.run(loaded, day) if check.judged_by_date else check.run(loaded))
     return findings

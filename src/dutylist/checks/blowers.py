@@ -9,7 +9,7 @@ from dutylist.checks.context import compiled_of, sweep_of
 from dutylist.codes import finding
 from dutylist.findings import Finding
 from dutylist.load.build import Loaded
-from dutylist.semantics.cells import anchors_of
+from dutylist.semantics.cells import cell_space
 
 CODES = ("DL308",)
 
@@ -30,12 +30,9 @@ def check(loaded: Loaded) -> Iterator[Finding]:
             routed = result.whistle_places.get(whistle.id)
             if not routed:
                 continue
-            compiled_problem = result.compiled_problem
-            anchors = anchors_of(
-                [d.box for d in compiled_problem.duties] + [r.box for r in compiled_problem.rules]
-            )
+            space = cell_space(compiled, problem)
             for place in lacking:
-                chain = frozenset(a for a in tree.lineage[place] if a in anchors)
+                chain = space.places[space.place_class(place)].chain
                 if chain in routed:
                     problems.append(problem)
                     if first is None:

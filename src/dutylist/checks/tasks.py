@@ -19,9 +19,6 @@ from dutylist.model import Catalog, Phase, Task
 
 CODES = ("DL501", "DL502", "DL503", "DL504", "DL505", "DL506", "DL507", "DL508")
 
-# `Loaded.cache` key of the date overdue tasks and completion dates are judged against.
-TODAY = "today"
-
 RESULT_KINDS: Mapping[str, Mapping[str, str]] = {
     "实践成果": {"en": "实践成果 (practice results)", "zh": "实践成果"},
     "制度成果": {"en": "制度成果 (institutional results)", "zh": "制度成果"},
@@ -32,23 +29,6 @@ STILL: Mapping[str, Mapping[str, str]] = {
     "not-started": {"en": "not started", "zh": "未开始"},
     "in-progress": {"en": "in progress", "zh": "在推进中"},
 }
-
-
-def today_of(loaded: Loaded) -> dt.date:
-    """The day this run judges by: the one the caller set, else the real date."""
-    today = loaded.cache.get(TODAY)
-    return today if isinstance(today, dt.date) else dt.date.today()
-
-
-def is_overdue(task: Task, today: dt.date) -> bool:
-    """Not done, and its due date has passed (a task due today is not yet overdue).
-
-    >>> from dutylist.findings import Location
-    >>> t = Task(Location("tasks.yaml"), id="T1", due=dt.date(2019, 9, 30), status="in-progress")
-    >>> is_overdue(t, dt.date(2019, 9, 30)), is_overdue(t, dt.date(2019, 10, 1))
-    (False, True)
-    """
-    return task.status != "done" and task.due is not None and task.due < today
 
 
 def consolidation_phase(phases: Sequence[Phase]) -> Phase | None:
@@ -64,17 +44,17 @@ def phase_span(phase: Phase) -> dict[str, str]:
     return {"en": f"{phase.start} – {phase.end}", "zh": f"{phase.start} 至 {phase.end}"}
 
 
-def check(loaded: Loaded) -> Iterator[Finding]:
+def check(loaded: Loaded, today: dt.date) -> Iterator[Finding]:
+    """The plan's findings; overdue tasks and completion dates judged as of `today`."""
     catalog = loaded.catalog
     assert catalog is not None
-    today = today_of(loaded)
     yield from _count(catalog)
     yield from _phase_order(list(catalog.phases.values()))
     for task in catalog.tasks:
         yield from _due_in_phase(catalog, task)
         yield from _done_date(task, today)
         yield from _documents(catalog, task)
-        if is_overdue(task, today):
+        if task.is_overdue(today):
             yield _overdue(task, today)
     yield from _results_leads(catalog)
 

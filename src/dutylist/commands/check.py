@@ -12,11 +12,11 @@ from dutylist.commands.common import (
     EXIT_OK,
     add_common,
     add_subcommand,
+    add_today_option,
     emit,
     lang_of,
     output_file,
 )
-from dutylist.commands.tasks import add_today_option
 from dutylist.findings import Finding, Severity
 from dutylist.report import RENDERERS
 

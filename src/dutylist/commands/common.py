@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,3 +96,28 @@ def output_file(text: str) -> Path:
     path = Path(text)
     check_target(path)
     return path
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_today(text: str) -> dt.date:
+    """A --today value: a date written YYYY-MM-DD."""
+    try:
+        if not _DATE.fullmatch(text.strip()):  # Python also reads 20190801 and 2019-W31-4
+            raise ValueError(text)
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--today {text!r} is not a date: write it as YYYY-MM-DD", "e.g. --today 2019-08-15"
+        ) from None
+
+
+def add_today_option(parser: argparse.ArgumentParser) -> None:
+    """`--today DATE`, shared with `check`: the day overdue tasks are judged against."""
+    parser.add_argument(
+        "--today",
+        type=parse_today,
+        metavar="DATE",
+        help="judge overdue tasks as of DATE, YYYY-MM-DD (default: the real date)",
+    )

@@ -8,11 +8,11 @@ import sys
 from typing import Any
 
 from dutylist.commands.common import EXIT_OK, add_common, add_subcommand, catalog_path, lang_of
-from dutylist.engine.explain import condition_text
 from dutylist.errors import UsageError
 from dutylist.i18n import Lang
 from dutylist.lookup import Lookup
 from dutylist.model import Catalog, Duty
+from dutylist.report.conditions_text import condition_text
 from dutylist.responsibilities import Responsibilities, responsibilities
 from dutylist.session import open_session
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 
 from dutylist.commands.common import (
     EXIT_OK,
@@ -14,17 +13,16 @@ from dutylist.commands.common import (
     add_output,
     add_path,
     add_subcommand,
+    add_today_option,
     catalog_path,
     emit,
     lang_of,
 )
-from dutylist.errors import UsageError
 from dutylist.plan import GROUPINGS, build_plan, plan_json
 from dutylist.report.tasks_html import to_html
 from dutylist.report.tasks_text import to_markdown, to_text
 from dutylist.session import open_session
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXAMPLES = """\
 examples:
   dutylist tasks catalogs/panlong                       by phase, judged against today
@@ -35,28 +33,6 @@ examples:
 exit: 0 whenever the catalogue loads (overdue tasks are shown, not failed);
       2 a usage error, or a catalogue that cannot be loaded.
 """
-
-
-def parse_today(text: str) -> dt.date:
-    """A --today value: a date written YYYY-MM-DD."""
-    try:
-        if not _DATE.fullmatch(text.strip()):  # Python also reads 20190801 and 2019-W31-4
-            raise ValueError(text)
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            f"--today {text!r} is not a date: write it as YYYY-MM-DD", "e.g. --today 2019-08-15"
-        ) from None
-
-
-def add_today_option(parser: argparse.ArgumentParser) -> None:
-    """`--today DATE`, shared with `check`: the day overdue tasks are judged against."""
-    parser.add_argument(
-        "--today",
-        type=parse_today,
-        metavar="DATE",
-        help="judge overdue tasks as of DATE, YYYY-MM-DD (default: the real date)",
-    )
 
 
 def add(commands: argparse._SubParsersAction) -> None:

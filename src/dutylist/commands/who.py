@@ -18,13 +18,14 @@ from dutylist.commands.common import (
     catalog_path,
     lang_of,
 )
-from dutylist.engine.answer import Answer, AnswerLines, answer_json
-from dutylist.engine.explain import considered
+from dutylist.engine.answer import Answer
+from dutylist.engine.considered import considered
 from dutylist.engine.router import Router
 from dutylist.engine.select import ENGINES, make_engine
 from dutylist.errors import UsageError
 from dutylist.i18n import Lang
 from dutylist.model import Catalog
+from dutylist.report.answer_json import AnswerLines, answer_json
 from dutylist.report.answer_text import AnswerText
 from dutylist.session import open_session
 
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _row_json(row: Any) -> dict[str, Any]:
-    from dutylist.engine.explain import condition_text
+    from dutylist.report.conditions_text import condition_text
 
     return {
         "kind": row.kind,

@@ -6,9 +6,10 @@ import unicodedata
 from collections.abc import Sequence
 
 from dutylist.engine.answer import Answer, Outcome
-from dutylist.engine.explain import Considered, condition_text, scalar_text
+from dutylist.engine.considered import Considered
 from dutylist.i18n import Lang
 from dutylist.model import Catalog
+from dutylist.report.conditions_text import condition_text, scalar_text
 
 STATUS = {
     "routed": ("routed", "已明确主责"),

@@ -161,6 +161,32 @@ class Compiled:
         problems = {p for p in problems if named <= set(self.catalog.problems[p].attributes)}
         return frozenset(problems), box
 
+    def first_failing(
+        self,
+        when: tuple[Condition, ...],
+        problem: Problem,
+        place: str,
+        values: Mapping[str, Any],
+    ) -> tuple[Condition, str] | None:
+        """The first condition of a `when` that a case fails, and why: `undeclared` (it
+        names an attribute the problem does not have), or `value` (the case's problem,
+        category, place or value is not among those admitted, or the case leaves the
+        attribute out). None when every condition holds."""
+        for condition in when:
+            name = condition.attribute
+            if name in RULE_KEYS:
+                wanted = {str(v) for v in condition.equals or ()}
+                actual = problem.id if name == "problem" else problem.category
+                if actual not in wanted:
+                    return condition, "value"
+            elif name != "at" and name not in problem.attributes:
+                return condition, "undeclared"
+            else:
+                box = self.box((condition,))
+                if box is None or not box.matches(place, values, self.tree):
+                    return condition, "value"
+        return None
+
     # -- precedence order ---------------------------------------------------------
     def inside(self, a: Box, b: Box) -> bool:
         return a.issubset(b, self.tree, self.domains)

@@ -1,0 +1,98 @@
+"""The JSON form of an answer (PRODUCT.md, `who --format json`), one at a time or as
+fast JSON lines for `who --batch`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dutylist.engine.answer import Answer, Verdict
+from dutylist.model import Catalog
+
+
+def _named(catalog: Catalog, table: str, item_id: str | None) -> dict[str, str] | None:
+    if item_id is None:
+        return None
+    item = getattr(catalog, table).get(item_id)
+    return {"id": item_id, "name": item.name if item is not None else item_id}
+
+
+def answer_json(answer: Answer, catalog: Catalog) -> dict[str, Any]:
+    whistle: dict[str, Any] | None = None
+    if answer.whistle is not None:
+        whistle = {**(_named(catalog, "whistles", answer.whistle) or {})}
+        whistle["blower"] = _named(catalog, "units", answer.blower)
+    result: dict[str, Any] = {
+        "status": answer.status,
+        "problem": _named(catalog, "problems", answer.problem),
+        "place": _named(catalog, "units", answer.place),
+        "whistle": whistle,
+        "lead": _named(catalog, "units", answer.lead),
+        "support": [_named(catalog, "units", u) for u in answer.support],
+        "respond_within_minutes": answer.respond_within_minutes,
+        "escalate": [
+            {"after_minutes": e.after_minutes, "to": _named(catalog, "units", e.to)}
+            for e in answer.escalate
+        ],
+        "basis": list(answer.basis),
+        "duties": list(answer.duties),
+        "rules": list(answer.rules),
+    }
+    if answer.decided_by is not None:
+        result["decided_by"] = {
+            "attribute": answer.decided_by.attribute,
+            "options": {
+                label: {"status": o.status, "lead": o.lead}
+                for label, o in answer.decided_by.options
+            },
+        }
+    if answer.conflicts:
+        result["conflicts"] = {name: list(ids) for name, ids in answer.conflicts.items()}
+    return result
+
+
+class AnswerLines:
+    """Answers as JSON lines, fast: everything but the place and the blower is the same
+    for every case of a cell, so it is serialised once per distinct answer and only those
+    two are filled in per case. A line is exactly json.dumps(answer_json(...))."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._parts: dict[int, tuple[Verdict, str, str, str]] = {}
+        self._units: dict[str | None, str] = {}
+
+    def _unit(self, unit_id: str | None) -> str:
+        text = self._units.get(unit_id)
+        if text is None:
+            text = json.dumps(_named(self.catalog, "units", unit_id), ensure_ascii=False)
+            self._units[unit_id] = text
+        return text
+
+    def line(self, answer: Answer) -> str:
+        # Answers of one cell share their verdict; keying on its identity is cheap, and
+        # exact because each entry keeps its verdict (and so the id) alive.
+        key = id(answer.verdict)
+        parts = self._parts.get(key)
+        if parts is None or parts[0] is not answer.verdict:
+            parts = (answer.verdict, *self._split(answer))
+            self._parts[key] = parts
+        _, head, whistle, tail = parts
+        if answer.whistle is None:
+            return f'{head}{self._unit(answer.place)}, "whistle": null{tail}'
+        return f"{head}{self._unit(answer.place)}{whistle}{self._unit(answer.blower)}}}{tail}"
+
+    def _split(self, core: Answer) -> tuple[str, str, str]:
+        document = answer_json(core, self.catalog)
+        head = json.dumps({k: document[k] for k in ("status", "problem")}, ensure_ascii=False)
+        head = head[:-1] + ', "place": '
+        whistle = ""
+        if document["whistle"] is not None:
+            named = json.dumps(
+                {k: document["whistle"][k] for k in ("id", "name")}, ensure_ascii=False
+            )
+            whistle = ', "whistle": ' + named[:-1] + ', "blower": '
+        rest = {
+            k: v for k, v in document.items() if k not in ("status", "problem", "place", "whistle")
+        }
+        tail = ", " + json.dumps(rest, ensure_ascii=False)[1:] if rest else "}"
+        return head, whistle, tail
