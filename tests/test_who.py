@@ -246,3 +246,41 @@ def test_batch_lines_are_exactly_the_json_answers() -> None:
                 assert lines.line(answer) == json.dumps(
                     answer_json(answer, loaded.catalog), ensure_ascii=False
                 )
+
+
+def test_a_large_batch_in_two_processes_is_exactly_the_one_process_output(tmp_path: Path) -> None:
+    """Past 20,000 lines a batch file is answered by forked workers; the output must be
+    the same bytes, in input order, with every error at its own line number."""
+    import subprocess
+    import sys
+
+    cases = [
+        '{"problem": "noise", "at": "gulou", "with": {"source": "社会生活", "night": true}}',
+        '{"problem": "违建", "at": "鼓楼街道", "with": {"stage": "已建成", "area_m2": "1200"}}',
+        '{"problem": "违建", "at": "gulou"}',
+        '{"problem": "illegal-construction", "at": "gulou", "with": {"stage": "拆了"}}',
+    ]
+    lines = [cases[i % len(cases)] for i in range(24_999)] + ["not json"]
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text("\n".join(lines) + "\n", "utf-8")
+    outputs = {}
+    for jobs in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "dutylist", "who", "--batch", str(batch), "--jobs", jobs,
+             "--catalog", str(PANLONG), "--lang", "en"],
+            capture_output=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr  # undetermined and bad lines are not routed
+        outputs[jobs] = done.stdout
+    assert outputs["1"] == outputs["2"]
+    answers = outputs["2"].decode("utf-8").splitlines()
+    assert len(answers) == 25_000
+    assert json.loads(answers[0])["lead"]["id"] == "ga"
+    assert json.loads(answers[1])["lead"]["id"] == "cgj"  # "1200" read as a number
+    assert json.loads(answers[2])["status"] == "undetermined"
+    assert json.loads(answers[20_003]) == {
+        "line": 20_004,
+        "code": "DL604",
+        "error": "'拆了' is not a value of stage (allowed: 在建, 已建成)",
+    }
+    assert json.loads(answers[-1])["line"] == 25_000

@@ -8,34 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from dutylist.checks import run_checks
-from dutylist.errors import UsageError
 from dutylist.findings import Finding
 from dutylist.load.build import Loaded, load_catalog
-from dutylist.load.files import CATALOG_FILES
 from dutylist.lookup import Lookup
 from dutylist.model import Catalog
-
-
-def find_catalogs(path: Path) -> list[Path]:
-    """The catalogue folders PATH stands for: itself, or each folder under its catalogs/."""
-    if not path.exists():
-        raise UsageError(f"{path} does not exist", "give a catalogue folder, e.g. catalogs/panlong")
-    if not path.is_dir():
-        raise UsageError(
-            f"{path} is a file; dutylist takes a catalogue folder",
-            f"try: {path.parent or '.'}",
-        )
-    if any((path / name).exists() for name in CATALOG_FILES):
-        return [path]
-    holder = path / "catalogs"
-    if holder.is_dir():
-        folders = sorted(p for p in holder.iterdir() if p.is_dir())
-        if folders:
-            return folders
-    raise UsageError(
-        f"{path} is not a catalogue folder (no catalog.yaml) and holds no catalogs/ folder",
-        "give a catalogue folder, e.g. catalogs/panlong",
-    )
 
 
 def check_folder(folder: Path, today: dt.date | None = None) -> tuple[Loaded, list[Finding]]:

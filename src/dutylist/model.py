@@ -14,6 +14,10 @@ from typing import Any
 
 from dutylist.findings import Location
 
+# Fields that only `check` reads (the position of every field and value, for findings).
+# The start-up snapshot serves routing and never `check`, so it leaves them out.
+CHECK_ONLY: Mapping[str, bool] = {"snapshot": False}
+
 PLACE_KINDS = frozenset({"district", "street", "community"})
 UNIT_KINDS = (
     "district",
@@ -32,7 +36,9 @@ class Located:
     """Base of every catalogue item: where it is, and where each of its fields is."""
 
     loc: Location
-    spots: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    spots: Mapping[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=CHECK_ONLY
+    )
 
     def at(self, spot: str) -> Location:
         """The location of a field (`lead`, `support[1]`, `when.stage`), else the item's."""
@@ -79,7 +85,9 @@ class Condition:
     excludes: tuple[Any, ...] | None = None
     bounds: Mapping[str, float] | None = None  # gt, gte, lt, lte
     loc: Location = field(default=Location(""), compare=False)
-    value_locs: tuple[Location, ...] = field(default=(), compare=False, repr=False)
+    value_locs: tuple[Location, ...] = field(
+        default=(), compare=False, repr=False, metadata=CHECK_ONLY
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +207,9 @@ class Catalog:
     phases: Mapping[str, Phase]
     tasks: tuple[Task, ...]
     cases: tuple[Case, ...]
-    spots: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    spots: Mapping[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=CHECK_ONLY
+    )
 
     def at(self, spot: str) -> Location:
         return self.spots.get(spot, Location(str(self.folder / "catalog.yaml"), 1, 1))

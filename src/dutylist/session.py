@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dutylist import snapshot
-from dutylist.checker import find_catalogs
-from dutylist.checks import cycles, references
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
 from dutylist.i18n import Lang
 from dutylist.load.build import Loaded, load_catalog
+from dutylist.load.files import find_catalogs
 from dutylist.model import Catalog
 from dutylist.semantics.compiled import Compiled
 
@@ -72,6 +71,8 @@ def open_session(path: Path, lang: Lang) -> Session:
 
 def _load_sound(folder: Path, lang: Lang) -> Loaded:
     """The catalogue loaded, or `CatalogUnusable` naming the errors that block routing."""
+    from dutylist.checks import cycles, references  # only when the YAML is read
+
     loaded = load_catalog(folder)
     blocking = [
         f for f in loaded.findings if f.kind in BLOCKING_KINDS and f.severity is Severity.ERROR

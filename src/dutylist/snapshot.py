@@ -13,9 +13,11 @@ A snapshot file is `MAGIC`, the format version, the SHA-256 of its payload and t
 payload (marshal: plain data only, nothing that runs code on loading). A wrong magic,
 version or checksum, or a payload that does not decode, is ignored and rebuilt. The
 model is stored by walking its dataclasses' fields, so a field added to the model is
-kept without touching this file; only classes of `dutylist.model` and `Location` are
-ever built from a snapshot. Locations are stored as absolute paths and shown relative
-to the folder the command runs in, as a fresh load would show them.
+kept without touching this file (fields marked `model.CHECK_ONLY`, the positions of
+every field that only `check` reads, are left out: `check` never reads a snapshot);
+only classes of `dutylist.model` and `Location` are ever built from a snapshot.
+Locations are stored as absolute paths and shown relative to the folder the command
+runs in, as a fresh load would show them.
 
 DUTYLIST_CACHE=off turns it off; DUTYLIST_CACHE_DIR moves it (default: the user's cache
 folder, e.g. ~/.cache/dutylist).
@@ -51,6 +53,7 @@ SUFFIX = ".snapshot"
 # tags of the encoded form: a dataclass is (class number, field values...), the rest
 # are (tag, ...) with these negative tags; lists, dicts and scalars stay as they are
 _TUPLE, _DATE, _PATH, _LOCATION = -1, -2, -3, -4
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def enabled() -> bool:
@@ -125,6 +128,10 @@ class _Encoder:
     def __init__(self) -> None:
         self.classes = {cls: number for number, cls in enumerate(_classes())}
         self.field_names = {cls: [f.name for f in dataclasses.fields(cls)] for cls in self.classes}
+        self.kept = {
+            cls: [(f.name, f.metadata.get("snapshot", True)) for f in dataclasses.fields(cls)]
+            for cls in self.classes
+        }
         self.files: dict[str, int] = {}
 
     def file(self, shown: str) -> int:
@@ -142,7 +149,13 @@ class _Encoder:
             return (_LOCATION, self.file(item.file), item.line, item.column)
         number = self.classes.get(kind)
         if number is not None:
-            return (number, *(self.value(getattr(item, name)) for name in self.field_names[kind]))
+            return (
+                number,
+                *(
+                    self.value(getattr(item, name)) if keep else None
+                    for name, keep in self.kept[kind]
+                ),
+            )
         if isinstance(item, tuple):
             return (_TUPLE, *(self.value(v) for v in item))
         if isinstance(item, list):
@@ -162,6 +175,15 @@ class _Decoder:
         # a snapshot naming a class the model does not have (or whose fields changed)
         # is from another build: refuse it rather than build something else
         self.classes = [by_name[name] for name in class_names]
+        # positions of the fields left out, and what they get instead (their default)
+        self.left_out = [
+            [
+                (position, f.default_factory() if callable(f.default_factory) else f.default)
+                for position, f in enumerate(dataclasses.fields(cls))
+                if not f.metadata.get("snapshot", True)
+            ]
+            for cls in self.classes
+        ]
         self.files = [display_path(Path(f)) if f else "" for f in files]
         self.locations: dict[tuple[int, int, int], Location] = {}
 
@@ -170,7 +192,11 @@ class _Decoder:
         if kind is tuple:
             tag = item[0]
             if tag >= 0:
-                return self.classes[tag](*(self.value(v) for v in item[1:]))
+                # scalars are most leaves: taken as they are, without a call each
+                args = [v if type(v) in _SCALARS else self.value(v) for v in item[1:]]
+                for position, default in self.left_out[tag]:
+                    args[position] = default
+                return self.classes[tag](*args)
             if tag == _LOCATION:
                 location = self.locations.get(item)
                 if location is None:
@@ -178,7 +204,7 @@ class _Decoder:
                     self.locations[item] = location
                 return location
             if tag == _TUPLE:
-                return tuple(self.value(v) for v in item[1:])
+                return tuple([v if type(v) in _SCALARS else self.value(v) for v in item[1:]])
             if tag == _DATE:
                 return dt.date.fromisoformat(item[1])
             if tag == _PATH:  # an absolute path stays so; a relative one is shown from here

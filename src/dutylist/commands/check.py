@@ -6,7 +6,6 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from dutylist.checker import check_folder, find_catalogs, select
 from dutylist.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -18,7 +17,6 @@ from dutylist.commands.common import (
     output_file,
 )
 from dutylist.findings import Finding, Severity
-from dutylist.report import RENDERERS
 
 EXAMPLES = """\
 examples:
@@ -80,6 +78,11 @@ def _codes(values: Sequence[str]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: `dutylist who` builds this command's options but never runs it
+    from dutylist.checker import check_folder, select
+    from dutylist.load.files import find_catalogs
+    from dutylist.report.renderers import RENDERERS
+
     paths: list[Path] = list(args.paths) or [args.catalog or Path(".")]
     folders = [folder for path in paths for folder in find_catalogs(path)]
     findings: list[Finding] = []

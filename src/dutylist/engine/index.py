@@ -17,7 +17,7 @@ from dutylist.engine.answer import Answer, Verdict
 from dutylist.engine.router import NO_VALUES, Router, Values, build_verdict
 from dutylist.semantics.cells import CellSpace, cell_space
 from dutylist.semantics.compiled import Compiled, CompiledProblem
-from dutylist.semantics.precedence import decide_duties
+from dutylist.semantics.precedence import DutyDecision, RuleDecision, decide_duties, decide_rules
 
 MISSING = object()
 
@@ -30,16 +30,26 @@ class CellTable:
         self.verdicts: list[Verdict | None] = [None] * space.size
         self.by_masks: dict[tuple[int, int], Verdict] = {}
         self.partial: dict[tuple[Any, ...], Verdict] = {}  # cases that leave values out
+        # cells with different masks often share the duties' or the rules' part
+        self.duty_decisions: dict[int, DutyDecision] = {}
+        self.rule_decisions: dict[int, RuleDecision] = {}
 
     def fill(self, index: int, compiled: Compiled) -> Verdict:
         masks = self.space.cell_masks(index)
         verdict = self.by_masks.get(masks)
         if verdict is None:
+            duty_mask, rule_mask = masks
             compiled_problem = self.space.compiled_problem
-            duties, rules = bits(masks[0]), bits(masks[1])
-            decision = decide_duties(compiled_problem, duties)
+            duties = self.duty_decisions.get(duty_mask)
+            if duties is None:
+                duties = decide_duties(compiled_problem, bits(duty_mask))
+                self.duty_decisions[duty_mask] = duties
+            rules = self.rule_decisions.get(rule_mask)
+            if rules is None:
+                rules = decide_rules(compiled_problem, bits(rule_mask))
+                self.rule_decisions[rule_mask] = rules
             verdict = build_verdict(
-                compiled, compiled_problem, decision.status, decision.lead, [decision], rules
+                compiled, compiled_problem, duties.status, duties.lead, [duties], rules
             )
             self.by_masks[masks] = verdict
         self.verdicts[index] = verdict
@@ -69,6 +79,9 @@ class IndexEngine(Router):
         long-running dispatcher that wants every answer equally fast."""
         for problem in self.catalog.problems:
             self._table(problem).fill_all(self.compiled)
+        for whistle in self.catalog.whistles:
+            for place in self.compiled.tree.places:
+                self._blowers[(whistle, place)] = self.blower(whistle, place)
         return self
 
     def _table(self, problem: Any) -> CellTable:

@@ -15,7 +15,7 @@ from typing import Any
 from dutylist.engine.answer import Answer, DecidedBy, Outcome, Verdict
 from dutylist.semantics.cells import CellSpace, cell_space
 from dutylist.semantics.compiled import Compiled, CompiledProblem
-from dutylist.semantics.precedence import DutyDecision, decide_duties, decide_rules
+from dutylist.semantics.precedence import DutyDecision, RuleDecision, decide_duties, decide_rules
 
 Values = Mapping[str, Any]
 NO_VALUES: Mapping[str, Any] = {}
@@ -98,13 +98,15 @@ def build_verdict(
     status: str,
     lead: str | None,
     decisions: Sequence[DutyDecision],
-    rule_idx: Sequence[int],
+    rules: RuleDecision | Sequence[int],
     decided_by: DecidedBy | None = None,
 ) -> Verdict:
-    """What every case of a cell gets: the duties' decision(s) and the rules' fields."""
+    """What every case of a cell gets: the duties' decision(s) and the rules' fields
+    (`rules`: the rules' decision, or the matching rules to decide it from)."""
     applicable = sorted({i for decision in decisions for i in decision.applicable})
     duties = [compiled_problem.duties[i].duty for i in applicable]
-    rules = decide_rules(compiled_problem, rule_idx)
+    if not isinstance(rules, RuleDecision):
+        rules = decide_rules(compiled_problem, rules)
     # PRODUCT.md: the union of the applicable duties' support and every matching rule's
     # also_report, without the lead — whatever the status (an overlap's competing duties
     # bring their support; a gap has only the rules')

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dutylist.codes import finding
+from dutylist.errors import UsageError
 from dutylist.findings import Finding, Location
 from dutylist.load.limits import Budget
 from dutylist.load.schema import SchemaProblem, validate
@@ -142,3 +143,25 @@ def _owner_id(document: Any, path: tuple[Any, ...]) -> tuple[str, ...]:
     entry = items[path[1]]
     owner = entry.get("id") if isinstance(entry, dict) else None
     return (owner,) if isinstance(owner, str) else ()
+
+
+def find_catalogs(path: Path) -> list[Path]:
+    """The catalogue folders PATH stands for: itself, or each folder under its catalogs/."""
+    if not path.exists():
+        raise UsageError(f"{path} does not exist", "give a catalogue folder, e.g. catalogs/panlong")
+    if not path.is_dir():
+        raise UsageError(
+            f"{path} is a file; dutylist takes a catalogue folder",
+            f"try: {path.parent or '.'}",
+        )
+    if any((path / name).exists() for name in CATALOG_FILES):
+        return [path]
+    holder = path / "catalogs"
+    if holder.is_dir():
+        folders = sorted(p for p in holder.iterdir() if p.is_dir())
+        if folders:
+            return folders
+    raise UsageError(
+        f"{path} is not a catalogue folder (no catalog.yaml) and holds no catalogs/ folder",
+        "give a catalogue folder, e.g. catalogs/panlong",
+    )

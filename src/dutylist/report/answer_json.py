@@ -71,15 +71,18 @@ class AnswerLines:
     def line(self, answer: Answer) -> str:
         # Answers of one cell share their verdict; keying on its identity is cheap, and
         # exact because each entry keeps its verdict (and so the id) alive.
-        key = id(answer.verdict)
-        parts = self._parts.get(key)
-        if parts is None or parts[0] is not answer.verdict:
-            parts = (answer.verdict, *self._split(answer))
-            self._parts[key] = parts
+        verdict = answer.verdict
+        parts = self._parts.get(id(verdict))
+        if parts is None or parts[0] is not verdict:
+            parts = (verdict, *self._split(answer))
+            self._parts[id(verdict)] = parts
         _, head, whistle, tail = parts
-        if answer.whistle is None:
-            return f'{head}{self._unit(answer.place)}, "whistle": null{tail}'
-        return f"{head}{self._unit(answer.place)}{whistle}{self._unit(answer.blower)}}}{tail}"
+        units = self._units
+        place = units.get(answer.place) or self._unit(answer.place)
+        if not whistle:
+            return f'{head}{place}, "whistle": null{tail}'
+        blower = units.get(answer.blower) or self._unit(answer.blower)
+        return f"{head}{place}{whistle}{blower}}}{tail}"
 
     def _split(self, core: Answer) -> tuple[str, str, str]:
         document = answer_json(core, self.catalog)

@@ -109,6 +109,7 @@ class Compiled:
             for problem in sorted(rule.problems):
                 self.rules_by_problem.setdefault(problem, []).append(rule)
         self._rule_order: dict[tuple[int, int], bool] = {}
+        self._rule_narrowed: dict[int, frozenset[str]] = {}
         self.problems = CompiledProblems(self)
         self.spaces: dict[str, Any] = {}  # problem → its CellSpace (semantics.cells), on first use
 
@@ -195,12 +196,16 @@ class Compiled:
         return self.inside(a, b) and not self.inside(b, a)
 
     def strictly_inside_pairs(self, boxes: list[Box]) -> set[tuple[int, int]]:
-        return {
-            (i, j)
-            for i, a in enumerate(boxes)
-            for j, b in enumerate(boxes)
-            if i != j and self.strictly_inside(a, b)
-        }
+        narrowed = [(box.narrowed(self.tree, self.domains), box.is_empty()) for box in boxes]
+        pairs = set()
+        for i, a in enumerate(boxes):
+            a_narrowed, a_empty = narrowed[i]
+            for j, b in enumerate(boxes):
+                if i == j or not (a_empty or narrowed[j][0] <= a_narrowed):
+                    continue  # b is narrower than a somewhere: a cannot lie inside b
+                if self.strictly_inside(a, b):
+                    pairs.add((i, j))
+        return pairs
 
     def rules_inside(self, rules: list[CompiledRule]) -> set[tuple[int, int]]:
         pairs = set()
@@ -216,11 +221,23 @@ class Compiled:
         key = (a.order, b.order)
         known = self._rule_order.get(key)
         if known is None:
-            a_in_b = a.problems <= b.problems and self.inside(a.box, b.box)
-            b_in_a = b.problems <= a.problems and self.inside(b.box, a.box)
+            a_in_b = a.problems <= b.problems and self._may_lie_inside(a, b)
+            a_in_b = a_in_b and self.inside(a.box, b.box)
+            b_in_a = a_in_b and b.problems <= a.problems and self.inside(b.box, a.box)
             known = a_in_b and not b_in_a
             self._rule_order[key] = known
         return known
+
+    def _may_lie_inside(self, a: CompiledRule, b: CompiledRule) -> bool:
+        if a.box.is_empty():
+            return True
+        return self._narrowed(b) <= self._narrowed(a)
+
+    def _narrowed(self, rule: CompiledRule) -> frozenset[str]:
+        found = self._rule_narrowed.get(rule.order)
+        if found is None:
+            found = self._rule_narrowed[rule.order] = rule.box.narrowed(self.tree, self.domains)
+        return found
 
     @cached_property
     def nearest_of_kind(self) -> Mapping[tuple[str, str], str]:
