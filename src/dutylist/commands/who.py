@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -171,26 +170,25 @@ def _batch(engine: Router, catalog: Catalog, source: str, lang: Lang, jobs: int)
         lines = list(_lines(source))
         if len(lines) >= PARALLEL_FROM:
             return _batch_in_parallel(engine, catalog, lines, lang, jobs)
-        routed = _answer(engine, catalog, lines, 1, sys.stdout.write, lang)
+        routed = _answer(engine, catalog, enumerate(lines, 1), sys.stdout.write, lang)
     else:
-        routed = _answer(engine, catalog, _lines(source), 1, sys.stdout.write, lang)
+        routed = _answer(engine, catalog, enumerate(_lines(source), 1), sys.stdout.write, lang)
     return EXIT_OK if routed else EXIT_FINDINGS
 
 
 def _answer(
     engine: Router,
     catalog: Catalog,
-    lines: Iterable[str],
-    first_number: int,
+    lines: Iterable[tuple[int, str]],
     write: Callable[[str], Any],
     lang: Lang,
 ) -> bool:
-    """Answer each line in order (streaming: a line is written before the next is read);
-    True when every line was routed."""
+    """Answer each numbered line in order (streaming: a line is written before the next
+    is read), one output line per non-blank input line; True when every one was routed."""
     reader = CaseReader(catalog)
     answers = AnswerLines(catalog)
     all_routed = True
-    for number, line in enumerate(lines, start=first_number):
+    for number, line in lines:
         if not line.strip():
             continue
         try:
@@ -205,41 +203,57 @@ def _answer(
     return all_routed
 
 
+def _share(line: str, jobs: int) -> int:
+    """Which process answers a line: cases of one problem go to one process, so each
+    process compiles only its share of the problems. Any rule would be correct (the
+    output is put back in input order); this one only makes it fast."""
+    at = line.find('"problem"')
+    if at < 0:
+        return 0
+    start = line.find('"', at + 9)  # the problem as written: the text after its colon
+    return hash(line[start : line.find('"', start + 1)]) % jobs
+
+
 def _batch_in_parallel(
     engine: Router, catalog: Catalog, lines: list[str], lang: Lang, jobs: int
 ) -> int:
-    """A large batch file cut into `jobs` consecutive parts: this process answers the
-    first, forked copies of it (sharing the loaded catalogue) the others, each into a
-    file of its own; the parts are then written out in order, so the output is exactly
-    that of one process. A part that fails is a bug (exit 3), never a silent gap."""
-    size = -(-len(lines) // jobs)
-    starts = list(range(0, len(lines), size))
+    """A large batch file shared among `jobs` processes: this one and forked copies of
+    it (sharing the loaded catalogue), each answering its share of the lines into a file
+    of its own; the answers are then written out in input order, so the output is
+    exactly that of one process. A worker that fails is a bug (exit 3), never a gap."""
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+    owner = [_share(line, jobs) for _, line in numbered]
     sys.stdout.flush()
     workers: list[tuple[int, Path]] = []
-    for start in starts[1:]:
+    for worker in range(1, jobs):
         handle, name = tempfile.mkstemp(prefix="dutylist-batch-", suffix=".jsonl")
         pid = os.fork()
-        if pid == 0:  # the worker: answer its part, say by the exit code how it went
+        if pid == 0:  # the worker: answer its share, say by the exit code how it went
             code = 3
             try:
+                mine = [item for item, who in zip(numbered, owner, strict=True) if who == worker]
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    part = lines[start : start + size]
-                    code = 0 if _answer(engine, catalog, part, start + 1, out.write, lang) else 1
+                    code = 0 if _answer(engine, catalog, mine, out.write, lang) else 1
             finally:
                 os._exit(code)
         os.close(handle)
         workers.append((pid, Path(name)))
     try:
-        routed = _answer(engine, catalog, lines[:size], 1, sys.stdout.write, lang)
+        # bytes throughout: the workers' answers are copied, never decoded and encoded again
+        answered: list[list[bytes]] = [[]]
+        own = [item for item, who in zip(numbered, owner, strict=True) if who == 0]
+        keep = answered[0].append
+        routed = _answer(engine, catalog, own, lambda text: keep(text.encode()), lang)
         for pid, output in workers:
             _, status = os.waitpid(pid, 0)
             code = os.waitstatus_to_exitcode(status)
             if code not in (0, 1):
                 raise RuntimeError(f"a batch worker failed (exit {code})")
             routed = routed and code == 0
-            sys.stdout.flush()
-            with output.open("rb") as answered:
-                shutil.copyfileobj(answered, sys.stdout.buffer)
+            answered.append(output.read_bytes().splitlines(keepends=True))
+        nexts = [iter(part).__next__ for part in answered]
+        sys.stdout.flush()
+        sys.stdout.buffer.write(b"".join([nexts[who]() for who in owner]))
     finally:
         for _, output in workers:
             output.unlink(missing_ok=True)
