@@ -15,11 +15,11 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-PLACES = {"d": None, "s1": "d", "s2": "d", "c11": "s1", "c12": "s1", "c21": "s2", "c22": "s2"}
+PLACES: dict[str, str | None] = {"d": None, "s1": "d", "s2": "d", "c11": "s1", "c12": "s1", "c21": "s2", "c22": "s2"}
 LEADS = ["u1", "u2", "u3"]
 ENUM = ["x", "y", "z"]
 NUMBERS = [k / 2 for k in range(0, 21)]  # 0, 0.5, ..., 10
-SPACE = {"e": ENUM, "b": [True, False], "n": NUMBERS}
+SPACE: dict[str, list[Any]] = {"e": ENUM, "b": [True, False], "n": NUMBERS}
 ORDER = ["e", "b", "n"]
 BASES = ["《甲法》第一条", "《乙条例》第二条"]
 ESCALATE_TO = ["boss", "u1"]
@@ -37,7 +37,7 @@ class RandomCatalog:
         folder = root / "catalog"
         folder.mkdir(parents=True)
         (root / "rules").mkdir()
-        units = [{"id": "d", "name": "区", "kind": "district"}]
+        units: list[dict[str, Any]] = [{"id": "d", "name": "区", "kind": "district"}]
         units += [
             {
                 "id": p,
@@ -180,10 +180,11 @@ def catalogs(draw: Any) -> RandomCatalog:
 
 # -- the plain oracle: the contract's words, evaluated case by case --------------------
 def inside(place: str, anchor: str) -> bool:
-    while place is not None:
-        if place == anchor:
+    node: str | None = place
+    while node is not None:
+        if node == anchor:
             return True
-        place = PLACES[place]
+        node = PLACES[node]
     return False
 
 

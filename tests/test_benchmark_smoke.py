@@ -11,6 +11,9 @@ from tests.conftest import REPO
 
 KEYS = {
     "scale",
+    "seed",
+    "batch_cold_per_s",
+    "batch_one_job_per_s",
     "load_s",
     "check_s",
     "peak_rss_mb",
@@ -46,3 +49,4 @@ def test_benchmark_runs_and_the_checker_finds_what_was_injected() -> None:
     assert set(row) == KEYS
     assert row["injected"] > 0 and row["found"] == row["injected"]
     assert row["route_per_s"] > 0 and row["batch_per_s"] > 0 and row["who_cold_s"] > 0
+    assert row["batch_cold_per_s"] > 0 and row["batch_one_job_per_s"] > 0

@@ -289,7 +289,8 @@ def catalogues(draw: st.DrawFn) -> dict[str, Any]:
         units.append(unit)
     unit_ids = st.sampled_from(present)
     support = st.lists(unit_ids, max_size=2, unique=True)
-    problems, duties = [], []
+    problems: list[dict[str, Any]] = []
+    duties: list[dict[str, Any]] = []
     for problem_id in draw(st.lists(st.sampled_from(PROBLEM_IDS), unique=True, max_size=3)):
         attrs = draw(st.lists(st.sampled_from(sorted(ATTRIBUTES)), unique=True, max_size=3))
         category = draw(st.sampled_from(["综合执法", "环境保护"]))
@@ -297,7 +298,11 @@ def catalogues(draw: st.DrawFn) -> dict[str, Any]:
             {"id": problem_id, "name": problem_id, "category": category, "attributes": attrs}
         )
         for _ in range(draw(st.integers(0, 3))):
-            duty = {"id": f"D{len(duties)}", "problem": problem_id, "lead": draw(unit_ids)}
+            duty: dict[str, Any] = {
+                "id": f"D{len(duties)}",
+                "problem": problem_id,
+                "lead": draw(unit_ids),
+            }
             duty["when"] = draw(conditions(attrs, rule=False))
             duty["support"] = draw(support)
             if draw(st.booleans()):

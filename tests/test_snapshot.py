@@ -152,7 +152,7 @@ def test_a_field_added_to_the_model_survives(monkeypatch: pytest.MonkeyPatch) ->
     }
     catalog = dataclasses.replace(loaded.catalog, units=units)
     restored = snapshot.decode(snapshot.encode(catalog))
-    assert {u.rank for u in restored.units.values()} == {7}
+    assert {getattr(u, "rank", None) for u in restored.units.values()} == {7}
     assert restored.units == units
 
 
