@@ -15,7 +15,15 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-PLACES: dict[str, str | None] = {"d": None, "s1": "d", "s2": "d", "c11": "s1", "c12": "s1", "c21": "s2", "c22": "s2"}
+PLACES: dict[str, str | None] = {
+    "d": None,
+    "s1": "d",
+    "s2": "d",
+    "c11": "s1",
+    "c12": "s1",
+    "c21": "s2",
+    "c22": "s2",
+}
 LEADS = ["u1", "u2", "u3"]
 ENUM = ["x", "y", "z"]
 NUMBERS = [k / 2 for k in range(0, 21)]  # 0, 0.5, ..., 10
