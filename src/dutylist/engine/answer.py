@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from dutylist.model import Escalation
 
@@ -41,10 +41,11 @@ class Verdict:
     conflicts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     """The answer to one case: its cell's verdict, the place, and who blows the whistle
-    there. Kept apart so that routing a case of a known cell builds three fields."""
+    there. Kept apart so that routing a case of a known cell builds three fields — as a
+    named tuple, the cheapest immutable value Python builds (a third of the routing
+    time went into a frozen dataclass's __init__)."""
 
     verdict: Verdict
     place: str
