@@ -284,3 +284,27 @@ def test_a_large_batch_in_two_processes_is_exactly_the_one_process_output(tmp_pa
         "error": "'拆了' is not a value of stage (allowed: 在建, 已建成)",
     }
     assert json.loads(answers[-1])["line"] == 25_000
+
+
+def test_near_misses_are_found_among_thousands_of_ids() -> None:
+    """A city's 7,000 community ids are compared through their rarer character pairs,
+    not one by one; the near miss must still be found."""
+    from dataclasses import dataclass
+
+    from dutylist.lookup import Lookup
+
+    @dataclass
+    class Place:
+        id: str
+        name: str
+        aliases: tuple[str, ...] = ()
+
+    places = {
+        f"st{s:03d}.c{c:02d}": Place(f"st{s:03d}.c{c:02d}", f"第{s}街道第{c}社区")
+        for s in range(300)
+        for c in range(25)
+    }
+    lookup = Lookup(places)
+    assert lookup.suggest("sst291.c21")[0] == "st291.c21"  # one letter too many
+    assert "st042.c07" in lookup.suggest("第42街道第7社")
+    assert lookup.suggest("完全无关的名字") == []
