@@ -12,8 +12,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from dutylist.findings import Finding, Location, Severity
 from dutylist.i18n import Lang
 
@@ -51,6 +49,8 @@ class CodeInfo:
 
 @cache
 def registry() -> dict[str, CodeInfo]:
+    import yaml  # only when a code's documentation is asked for, not at start-up
+
     text = resources.files("dutylist").joinpath("codes.yaml").read_text("utf-8")
     entries: Sequence[Mapping[str, Any]] = yaml.safe_load(text)["codes"]
     table: dict[str, CodeInfo] = {}

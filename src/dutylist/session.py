@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dutylist import snapshot
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
 from dutylist.i18n import Lang
-from dutylist.load.build import Loaded, load_catalog
-from dutylist.load.files import find_catalogs
+from dutylist.load.paths import find_catalogs
 from dutylist.model import Catalog
 from dutylist.semantics.compiled import Compiled
+
+if TYPE_CHECKING:
+    from dutylist.load.build import Loaded
 
 BLOCKING_KINDS = ("yaml", "schema", "reference", "cycle")
 SHOWN_FINDINGS = 5
@@ -72,6 +75,7 @@ def open_session(path: Path, lang: Lang) -> Session:
 def _load_sound(folder: Path, lang: Lang) -> Loaded:
     """The catalogue loaded, or `CatalogUnusable` naming the errors that block routing."""
     from dutylist.checks import cycles, references  # only when the YAML is read
+    from dutylist.load.build import load_catalog
 
     loaded = load_catalog(folder)
     blocking = [

@@ -33,16 +33,18 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dutylist import __version__, model
 from dutylist.findings import Location
-from dutylist.load.build import Loaded, listing
-from dutylist.load.files import display_path
 from dutylist.load.limits import Budget
+from dutylist.load.paths import display_path, listing
+from dutylist.load.problems import YamlRefused
 from dutylist.load.text import read_bytes
-from dutylist.load.yamlread import YamlRefused
 from dutylist.model import Catalog
+
+if TYPE_CHECKING:  # the YAML reader is imported only when a catalogue is read
+    from dutylist.load.build import Loaded
 
 MAGIC = b"DUTYLIST-SNAPSHOT\n"
 FORMAT = 2

@@ -80,7 +80,7 @@ def _codes(values: Sequence[str]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     # imported here: `dutylist who` builds this command's options but never runs it
     from dutylist.checker import check_folder, select
-    from dutylist.load.files import find_catalogs
+    from dutylist.load.paths import find_catalogs
     from dutylist.report.renderers import RENDERERS
 
     paths: list[Path] = list(args.paths) or [args.catalog or Path(".")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from dutylist.casetest import CaseResult, run_cases
 from dutylist.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -21,6 +21,9 @@ from dutylist.commands.common import (
 from dutylist.engine.select import ENGINES, make_engine
 from dutylist.i18n import Lang
 from dutylist.session import open_session
+
+if TYPE_CHECKING:
+    from dutylist.casetest import CaseResult
 
 EXAMPLES = """\
 examples:
@@ -51,6 +54,8 @@ def add(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     lang = lang_of(args)
     session = open_session(catalog_path(args, args.path), lang)
+    from dutylist.casetest import run_cases
+
     results = run_cases(session.catalog, make_engine(session.compiled, args.engine))
     if args.format == "junit":
         emit(_junit(results, args.engine), args.output)

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 from dutylist.codes import finding
 from dutylist.findings import Finding, Location
-from dutylist.load.files import CATALOG_FILES, REQUIRED_FILES, ReadFile, display_path, read_file
+from dutylist.load.files import REQUIRED_FILES, ReadFile, display_path, read_file
 from dutylist.load.limits import Budget
+from dutylist.load.paths import CATALOG_FILES, listing
 from dutylist.load.yamlread import LocList, LocMap
 from dutylist.model import (
     Attribute,
@@ -147,11 +148,6 @@ def _catalog_core_ok(catalog_file: ReadFile) -> bool:
     return not any(
         path == () or path[0] in ("id", "name", "root") for path in catalog_file.bad_paths
     )
-
-
-def listing(folder: Path) -> list[str]:
-    """The names in a folder, sorted, as the loader sees them (OSError if unreadable)."""
-    return sorted(entry.name for entry in os.scandir(folder))
 
 
 def _listing(

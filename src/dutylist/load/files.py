@@ -17,22 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from dutylist.codes import finding
-from dutylist.errors import UsageError
 from dutylist.findings import Finding, Location
 from dutylist.load.limits import Budget
+from dutylist.load.paths import display_path
 from dutylist.load.schema import SchemaProblem, validate
 from dutylist.load.text import decode, read_bytes
 from dutylist.load.yamlread import YamlProblem, YamlRefused, parse_document
 
-CATALOG_FILES = {
-    "catalog.yaml": "catalog",
-    "units.yaml": "units",
-    "problems.yaml": "problems",
-    "duties.yaml": "duties",
-    "whistles.yaml": "whistles",
-    "tasks.yaml": "tasks",
-    "cases.yaml": "cases",
-}
 REQUIRED_FILES = ("catalog.yaml", "units.yaml")
 TOP_KEY = {
     "catalog": "id",
@@ -44,15 +35,6 @@ TOP_KEY = {
     "cases": "cases",
     "rules": "rules",
 }
-
-
-def display_path(path: Path) -> str:
-    """The path as a user would write it: relative to the current folder when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 @dataclass
@@ -143,25 +125,3 @@ def _owner_id(document: Any, path: tuple[Any, ...]) -> tuple[str, ...]:
     entry = items[path[1]]
     owner = entry.get("id") if isinstance(entry, dict) else None
     return (owner,) if isinstance(owner, str) else ()
-
-
-def find_catalogs(path: Path) -> list[Path]:
-    """The catalogue folders PATH stands for: itself, or each folder under its catalogs/."""
-    if not path.exists():
-        raise UsageError(f"{path} does not exist", "give a catalogue folder, e.g. catalogs/panlong")
-    if not path.is_dir():
-        raise UsageError(
-            f"{path} is a file; dutylist takes a catalogue folder",
-            f"try: {path.parent or '.'}",
-        )
-    if any((path / name).exists() for name in CATALOG_FILES):
-        return [path]
-    holder = path / "catalogs"
-    if holder.is_dir():
-        folders = sorted(p for p in holder.iterdir() if p.is_dir())
-        if folders:
-            return folders
-    raise UsageError(
-        f"{path} is not a catalogue folder (no catalog.yaml) and holds no catalogs/ folder",
-        "give a catalogue folder, e.g. catalogs/panlong",
-    )

@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 
 from dutylist.load.limits import MAX_FILE_BYTES, MB, Budget
-from dutylist.load.yamlread import YamlProblem, YamlRefused
+from dutylist.load.problems import YamlProblem, YamlRefused
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 

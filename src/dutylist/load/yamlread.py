@@ -35,7 +35,9 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
     _BYTE_OFFSETS = False
 
-Mark = tuple[int, int]  # 1-based (line, column)
+from dutylist.load.problems import Mark, YamlProblem, YamlRefused
+
+__all__ = ["Mark", "YamlProblem", "YamlRefused"]
 
 
 _YAML_TAG = "tag:yaml.org,2002:"
@@ -79,22 +81,6 @@ class LocList(list):
         super().__init__()
         self.mark = mark
         self.item_marks: list[Mark] = []
-
-
-@dataclass(frozen=True, slots=True)
-class YamlProblem:
-    """Why a document could not be read, and where: `code` is a DL0xx finding code."""
-
-    code: str
-    mark: Mark
-    message_key: str
-    args: dict[str, Any]
-
-
-class YamlRefused(Exception):
-    def __init__(self, problem: YamlProblem) -> None:
-        super().__init__(problem.message_key)
-        self.problem = problem
 
 
 def value_mark(container: Any, key: str | int) -> Mark | None:

@@ -81,7 +81,7 @@ class CompiledProblems(Mapping[str, CompiledProblem]):
             box = compiled.duty_box(duty)
             if box is not None:
                 compiled_problem.duties.append(CompiledDuty(duty, box, order))
-        compiled_problem.rules = compiled.rules_by_problem.get(problem.id, [])
+        compiled_problem.rules = compiled.rules_of(problem.id)
         compiled_problem.duty_inside = compiled.strictly_inside_pairs(
             [d.box for d in compiled_problem.duties]
         )
@@ -98,20 +98,62 @@ class Compiled:
         self.domains: dict[str, ValueSet] = {
             name: domain(attribute) for name, attribute in catalog.attributes.items()
         }
-        self.rules = [
-            CompiledRule(rule, problems, box, order)
-            for order, rule in enumerate(catalog.rules)
-            if (compiled := self.rule_match(rule)) is not None
-            for problems, box in [compiled]
-        ]
-        self.rules_by_problem: dict[str, list[CompiledRule]] = {}
-        for rule in self.rules:
-            for problem in sorted(rule.problems):
-                self.rules_by_problem.setdefault(problem, []).append(rule)
+        # Rules are compiled when a problem they may match is first asked for: `who` on
+        # a city catalogue compiles the few rules of one problem, not two thousand. The
+        # index says which rules a problem could meet at all (by their `problem` or
+        # `category` conditions, or every problem when they name neither).
+        self._compiled_rules: dict[int, CompiledRule | None] = {}
+        self._rules_of: dict[str, list[CompiledRule]] = {}
+        self._rules_naming: dict[str, list[int]] = {}
+        self._rules_of_category: dict[str | None, list[int]] = {}
+        self._rules_everywhere: list[int] = []
+        for order, rule in enumerate(catalog.rules):
+            scope = {c.attribute: c for c in rule.when if c.attribute in RULE_KEYS}
+            if "problem" in scope:
+                for value in scope["problem"].equals or ():
+                    self._rules_naming.setdefault(str(value), []).append(order)
+            elif "category" in scope:
+                for value in scope["category"].equals or ():
+                    self._rules_of_category.setdefault(str(value), []).append(order)
+            else:
+                self._rules_everywhere.append(order)
         self._rule_order: dict[tuple[int, int], bool] = {}
         self._rule_narrowed: dict[int, frozenset[str]] = {}
         self.problems = CompiledProblems(self)
         self.spaces: dict[str, Any] = {}  # problem → its CellSpace (semantics.cells), on first use
+
+    @cached_property
+    def rules(self) -> list[CompiledRule]:
+        """Every rule that could be compiled, in list order."""
+        every = (self._compiled_rule(order) for order in range(len(self.catalog.rules)))
+        return [rule for rule in every if rule is not None]
+
+    def rules_of(self, problem: str) -> list[CompiledRule]:
+        """The rules that can match cases of `problem`, in list order."""
+        found = self._rules_of.get(problem)
+        if found is None:
+            category = self.catalog.problems[problem].category
+            orders = {
+                *self._rules_naming.get(problem, ()),
+                *self._rules_of_category.get(category, ()),
+                *self._rules_everywhere,
+            }
+            found = [
+                rule
+                for order in sorted(orders)
+                if (rule := self._compiled_rule(order)) is not None and problem in rule.problems
+            ]
+            self._rules_of[problem] = found
+        return found
+
+    def _compiled_rule(self, order: int) -> CompiledRule | None:
+        if order not in self._compiled_rules:
+            rule = self.catalog.rules[order]
+            matched = self.rule_match(rule)
+            self._compiled_rules[order] = (
+                None if matched is None else CompiledRule(rule, matched[0], matched[1], order)
+            )
+        return self._compiled_rules[order]
 
     @property
     def duties(self) -> list[CompiledDuty]:
