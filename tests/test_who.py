@@ -308,3 +308,31 @@ def test_near_misses_are_found_among_thousands_of_ids() -> None:
     assert lookup.suggest("sst291.c21")[0] == "st291.c21"  # one letter too many
     assert "st042.c07" in lookup.suggest("第42街道第7社")
     assert lookup.suggest("完全无关的名字") == []
+
+
+def test_a_failed_batch_worker_has_its_share_answered_by_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import argparse
+    import os
+
+    from dutylist.commands import who
+
+    def failing_worker(args: object, share: object, lang: object) -> tuple[int, Path]:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(4)  # as a worker that could not open the catalogue
+        return pid, tmp_path / "never-written.jsonl"
+
+    monkeypatch.setattr(who, "_fork_worker", failing_worker)
+    lines = [
+        json.dumps({"problem": p, "at": "gulou", "with": {}}, ensure_ascii=False) + "\n"
+        for p in ("noise", "illegal-construction", "water-supply", "street-vending") * 6000
+    ]
+    args = argparse.Namespace(catalog=Path(PANLONG), engine="index", jobs=2)
+    assert who._batch_in_parallel(args, lines, "en") == 1
+    answers = capsysbinary.readouterr().out.decode("utf-8").splitlines()
+    assert len(answers) == len(lines)
+    expected = [json.loads(line)["problem"] for line in lines]
+    seen = [json.loads(a)["problem"]["id"] for a in answers]
+    assert seen == expected  # every line answered once, in input order

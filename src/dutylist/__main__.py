@@ -1,5 +1,3 @@
-import sys
+from dutylist.cli import run
 
-from dutylist.cli import main
-
-sys.exit(main())
+run()

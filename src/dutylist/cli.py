@@ -7,10 +7,13 @@ Only `main` turns outcomes into exit codes: 0 fine, 1 findings or a failed answe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from dutylist import __version__
 from dutylist.commands import check, duties, explain, graph, matrix, schema, tasks, test, who
@@ -64,6 +67,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Please report it with the output of the same command run with --debug.\n"
         )
         return EXIT_BUG
+
+
+def run() -> NoReturn:
+    """The console script: `main`, then out without tearing the heap down.
+
+    A city catalogue is a few hundred thousand objects; freeing them one by one at exit
+    costs a tenth of a second or more after the answer is already printed. Everything
+    this process wrote is flushed or closed by then (reports are written atomically and
+    closed), so it leaves at once, as mypy and other large CLIs do."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        # the reader may have gone away, or the stream been closed
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _lang_of_words(words: Sequence[str]) -> Lang:

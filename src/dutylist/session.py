@@ -7,6 +7,7 @@ findings (overlap, gap, ...) do not stop routing; the answers show them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,9 @@ class Session:
     folder: Path
     catalog: Catalog
     compiled: Compiled
+    # with remember=False and the catalogue read from its YAML: stores the snapshot when
+    # called (a batch does it while it waits for its workers)
+    store_snapshot: Callable[[], None] | None = None
 
 
 def single_catalog(path: Path) -> Path:
@@ -59,17 +63,21 @@ def single_catalog(path: Path) -> Path:
     return folders[0]
 
 
-def open_session(path: Path, lang: Lang) -> Session:
+def open_session(path: Path, lang: Lang, remember: bool = True) -> Session:
+    """The catalogue at `path`, ready for routing: from its snapshot when the files are
+    unchanged, else read from the YAML (and, if `remember`, a snapshot stored)."""
     folder = single_catalog(path)
     use_snapshot = snapshot.enabled()
     cached = snapshot.read(folder) if use_snapshot else None
     if cached is not None:
         return Session(folder, cached, Compiled(cached))
     loaded = _load_sound(folder, lang)
-    if use_snapshot:
+    catalog = loaded.catalog
+    assert catalog is not None
+    if use_snapshot and remember:
         snapshot.write(folder, loaded)
-    assert loaded.catalog is not None
-    return Session(folder, loaded.catalog, Compiled(loaded.catalog))
+    later = (lambda: snapshot.write(folder, loaded)) if use_snapshot and not remember else None
+    return Session(folder, catalog, Compiled(catalog), later)
 
 
 def _load_sound(folder: Path, lang: Lang) -> Loaded:

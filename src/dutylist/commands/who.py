@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -112,10 +114,10 @@ def run(args: argparse.Namespace) -> int:
             "give a file of JSON lines, or - for standard input",
         )
     settings = parse_settings(args.set)  # a mistake on the command line before any reading
+    if args.batch is not None:
+        return _batch(args, lang)
     session = open_session(catalog_path(args), lang)
     engine = make_engine(session.compiled, args.engine)
-    if args.batch is not None:
-        return _batch(engine, session.catalog, args.batch, lang, args.jobs)
     case = read_case(session.catalog, args.problem, args.at, settings)
     answer = engine.route(case.problem.id, case.place.id, case.values)
     if args.format == "json":
@@ -165,13 +167,21 @@ def _lines(source: str) -> Iterator[str]:
         ) from None
 
 
-def _batch(engine: Router, catalog: Catalog, source: str, lang: Lang, jobs: int) -> int:
-    if source != "-" and jobs > 1 and hasattr(os, "fork"):
+def _open(args: argparse.Namespace, lang: Lang) -> tuple[Router, Catalog]:
+    session = open_session(catalog_path(args), lang)
+    return make_engine(session.compiled, args.engine), session.catalog
+
+
+def _batch(args: argparse.Namespace, lang: Lang) -> int:
+    source = args.batch
+    if source != "-" and args.jobs > 1 and hasattr(os, "fork"):
         lines = list(_lines(source))
         if len(lines) >= PARALLEL_FROM:
-            return _batch_in_parallel(engine, catalog, lines, lang, jobs)
+            return _batch_in_parallel(args, lines, lang)
+        engine, catalog = _open(args, lang)
         routed = _answer(engine, catalog, enumerate(lines, 1), sys.stdout.write, lang)
     else:
+        engine, catalog = _open(args, lang)
         routed = _answer(engine, catalog, enumerate(_lines(source), 1), sys.stdout.write, lang)
     return EXIT_OK if routed else EXIT_FINDINGS
 
@@ -214,50 +224,86 @@ def _share(line: str, jobs: int) -> int:
     return hash(line[start : line.find('"', start + 1)]) % jobs
 
 
-def _batch_in_parallel(
-    engine: Router, catalog: Catalog, lines: list[str], lang: Lang, jobs: int
-) -> int:
-    """A large batch file shared among `jobs` processes: this one and forked copies of
-    it (sharing the loaded catalogue), each answering its share of the lines into a file
-    of its own; the answers are then written out in input order, so the output is
-    exactly that of one process. A worker that fails is a bug (exit 3), never a gap."""
+def _batch_in_parallel(args: argparse.Namespace, lines: list[str], lang: Lang) -> int:
+    """A large batch file shared among `--jobs` processes: this one and forked copies,
+    each opening the catalogue itself (so a cold load, too, runs on every core) and
+    answering its share of the lines into a file of its own; the answers are then
+    written out in input order, so the output is exactly that of one process. A worker
+    that fails has its share answered here: nothing is lost, nothing is answered twice."""
+    jobs = args.jobs
     numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
     owner = [_share(line, jobs) for _, line in numbered]
+    shares = [[item for item, who in zip(numbered, owner, strict=True) if who == worker]
+              for worker in range(jobs)]  # fmt: skip
     sys.stdout.flush()
     workers: list[tuple[int, Path]] = []
-    for worker in range(1, jobs):
-        handle, name = tempfile.mkstemp(prefix="dutylist-batch-", suffix=".jsonl")
-        pid = os.fork()
-        if pid == 0:  # the worker: answer its share, say by the exit code how it went
-            code = 3
-            try:
-                mine = [item for item, who in zip(numbered, owner, strict=True) if who == worker]
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    code = 0 if _answer(engine, catalog, mine, out.write, lang) else 1
-            finally:
-                os._exit(code)
-        os.close(handle)
-        workers.append((pid, Path(name)))
+    reaped: set[int] = set()
     try:
-        # bytes throughout: the workers' answers are copied, never decoded and encoded again
-        answered: list[list[bytes]] = [[]]
-        own = [item for item, who in zip(numbered, owner, strict=True) if who == 0]
-        keep = answered[0].append
-        routed = _answer(engine, catalog, own, lambda text: keep(text.encode()), lang)
-        for pid, output in workers:
-            _, status = os.waitpid(pid, 0)
-            code = os.waitstatus_to_exitcode(status)
-            if code not in (0, 1):
-                raise RuntimeError(f"a batch worker failed (exit {code})")
-            routed = routed and code == 0
-            answered.append(output.read_bytes().splitlines(keepends=True))
+        for worker in range(1, jobs):
+            workers.append(_fork_worker(args, shares[worker], lang))
+        # only this process stores the snapshot of a catalogue read from its YAML, once
+        # it has answered its share (the workers are still at theirs)
+        session = open_session(catalog_path(args), lang, remember=False)
+        engine, catalog = make_engine(session.compiled, args.engine), session.catalog
+        answered: list[list[bytes]] = []
+        routed = True
+        for worker in range(jobs):
+            if worker == 0:
+                part, ok = _answer_here(engine, catalog, shares[0], lang)
+                if session.store_snapshot is not None:
+                    session.store_snapshot()
+            else:
+                pid, output = workers[worker - 1]
+                _, status = os.waitpid(pid, 0)
+                reaped.add(pid)
+                code = os.waitstatus_to_exitcode(status)
+                if code in (0, 1):
+                    ok = code == 0
+                    part = output.read_bytes().splitlines(keepends=True)
+                else:  # the worker failed: answer its share here
+                    part, ok = _answer_here(engine, catalog, shares[worker], lang)
+            routed = routed and ok
+            answered.append(part)
         nexts = [iter(part).__next__ for part in answered]
-        sys.stdout.flush()
         sys.stdout.buffer.write(b"".join([nexts[who]() for who in owner]))
     finally:
-        for _, output in workers:
+        for pid, output in workers:
+            if pid not in reaped:  # this process failed first: stop the worker
+                with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
             output.unlink(missing_ok=True)
     return EXIT_OK if routed else EXIT_FINDINGS
+
+
+def _answer_here(
+    engine: Router, catalog: Catalog, share: list[tuple[int, str]], lang: Lang
+) -> tuple[list[bytes], bool]:
+    part: list[bytes] = []
+    keep = part.append
+    return part, _answer(engine, catalog, share, lambda text: keep(text.encode()), lang)
+
+
+def _fork_worker(
+    args: argparse.Namespace, share: list[tuple[int, str]], lang: Lang
+) -> tuple[int, Path]:
+    """A forked process answering `share` into a file; its exit code says how it went:
+    0 all routed, 1 some not, anything else: it failed (its share is answered again)."""
+    handle, name = tempfile.mkstemp(prefix="dutylist-batch-", suffix=".jsonl")
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            session = open_session(catalog_path(args), lang, remember=False)
+            engine, catalog = make_engine(session.compiled, args.engine), session.catalog
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                code = 0 if _answer(engine, catalog, share, out.write, lang) else 1
+        except BaseException:  # reported by the parent, which answers the share itself
+            code = 4
+        finally:
+            os._exit(code)
+    os.close(handle)
+    return pid, Path(name)
 
 
 def _jobs(text: str) -> int:
