@@ -16,13 +16,24 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from dutylist import __version__
-from dutylist.commands import check, duties, explain, graph, matrix, schema, tasks, test, who
+from dutylist.commands import (
+    check,
+    duties,
+    explain,
+    graph,
+    matrix,
+    schema,
+    tasks,
+    test,
+    whistle,
+    who,
+)
 from dutylist.commands.common import EXIT_BUG, EXIT_OK, EXIT_USAGE, Parser
 from dutylist.errors import UsageError
 from dutylist.gcpause import collector_paused
 from dutylist.i18n import LANGS, Lang, default_lang
 
-COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema)
+COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema, whistle)
 
 
 def build_parser() -> argparse.ArgumentParser:

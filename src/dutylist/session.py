@@ -51,6 +51,7 @@ class Session:
     # with remember=False and the catalogue read from its YAML: stores the snapshot when
     # called (a batch does it while it waits for its workers)
     store_snapshot: Callable[[], None] | None = None
+    digest: str | None = None  # of the files as read (None when a file could not be hashed)
 
 
 def single_catalog(path: Path) -> Path:
@@ -68,16 +69,19 @@ def open_session(path: Path, lang: Lang, remember: bool = True) -> Session:
     unchanged, else read from the YAML (and, if `remember`, a snapshot stored)."""
     folder = single_catalog(path)
     use_snapshot = snapshot.enabled()
-    cached = snapshot.read(folder) if use_snapshot else None
+    cached = snapshot.read_with_manifest(folder) if use_snapshot else None
     if cached is not None:
-        return Session(folder, cached, Compiled(cached))
+        restored, stored = cached
+        return Session(folder, restored, Compiled(restored), digest=snapshot.digest_of(stored))
     loaded = _load_sound(folder, lang)
     catalog = loaded.catalog
     assert catalog is not None
     if use_snapshot and remember:
         snapshot.write(folder, loaded)
     later = (lambda: snapshot.write(folder, loaded)) if use_snapshot and not remember else None
-    return Session(folder, catalog, Compiled(catalog), later)
+    manifest = snapshot.manifest_of(loaded)
+    digest = snapshot.digest_of(manifest) if manifest is not None else None
+    return Session(folder, catalog, Compiled(catalog), later, digest)
 
 
 def _load_sound(folder: Path, lang: Lang) -> Loaded:

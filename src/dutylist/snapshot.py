@@ -242,9 +242,21 @@ def decode(data: Mapping[str, Any]) -> Catalog:
 
 
 # -- the store ---------------------------------------------------------------------------
+def digest_of(manifest: Mapping[str, Any]) -> str:
+    """One SHA-256 for a catalogue as read: each file's path and the digest of its bytes
+    (what a whistle records, so its routing can be re-explained exactly later)."""
+    lines = sorted(f"{path}\t{digest}" for path, _, digest in manifest["files"])
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
 def read(folder: Path) -> Catalog | None:
     """The catalogue of `folder` from its snapshot, if there is one that still matches
     the files byte for byte; None otherwise (then load it, and `write`)."""
+    found = read_with_manifest(folder)
+    return None if found is None else found[0]
+
+
+def read_with_manifest(folder: Path) -> tuple[Catalog, Mapping[str, Any]] | None:
     try:
         raw = snapshot_path(folder).read_bytes()
     except OSError:
@@ -260,7 +272,7 @@ def read(folder: Path) -> Catalog | None:
         data = marshal.loads(payload)
         if not still_there(data["manifest"]):
             return None
-        return decode(data["model"])
+        return decode(data["model"]), data["manifest"]
     except (EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 

@@ -1,0 +1,253 @@
+"""`dutylist whistle …`: blow a whistle and follow it — sign, arrive, resolve, reject,
+reassign, note, evaluate, close, reopen — in the whistle store; show, list, verify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from dutylist.commands.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    Parser,
+    add_common,
+    add_subcommand,
+    catalog_path,
+    lang_of,
+)
+from dutylist.errors import UsageError
+
+EXAMPLES = """\
+examples:
+  dutylist whistle blow 噪声扰民 --at 桃园社区 --set source=社会生活 --set night=true \
+      --catalog catalogs/panlong
+  dutylist whistle sign W000001 --unit ga          区公安分局 signs for its obligation (签收)
+  dutylist whistle arrive W000001 --unit ga        and arrives on site (报到)
+  dutylist whistle resolve W000001 --unit ga
+  dutylist whistle reject W000001 --unit scjg --reason 不属于职责范围 --duty D021
+  dutylist whistle evaluate W000001 --by resident --score 4
+  dutylist whistle show W000001                    the timeline, and what each unit may do next
+  dutylist whistle verify                          is the log as it was written?
+The store is a SQLite file under your data folder (~/.local/share/dutylist/whistles.db),
+or --db FILE, or --db postgresql+psycopg://… .
+exit: 0 done; 1 refused by the whistle's state (the message says what is allowed), or
+      verify found an edit; 2 a usage error, an unknown whistle, a case that cannot be routed.
+"""
+UNIT_EVENTS = ("sign", "arrive", "resolve", "reject")
+OTHER_EVENTS = ("reassign", "note", "evaluate", "close", "reopen")
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    parser = add_subcommand(
+        commands,
+        "whistle",
+        "blow a whistle and follow it: sign, arrive, resolve, reject, evaluate",
+        "The whistle's whole life in an append-only store: the street blows the whistle "
+        "(吹哨) with the routed answer; each unit named signs (签收), arrives (报到) and "
+        "resolves, or rejects (退单) with a reason; the whistle is closed and evaluated.",
+        EXAMPLES,
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+    blow = actions.add_parser("blow", help="route a case and blow its whistle")
+    blow.add_argument("problem", metavar="PROBLEM", help="problem id, name or alias")
+    blow.add_argument("--at", metavar="PLACE", help="district, street or community")
+    blow.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    blow.add_argument("--text", help="what the caller said, kept with the whistle")
+    blow.add_argument("--key", help="idempotency key: a blow retried with it is not repeated")
+    blow.add_argument("--as", dest="actor", metavar="WHO", help="who blows (default: the blower)")
+    for name in (*UNIT_EVENTS, *OTHER_EVENTS):
+        action = actions.add_parser(name, help=f"{name} a whistle")
+        action.add_argument("whistle", metavar="ID")
+        action.add_argument("--unit", required=name in UNIT_EVENTS, help="the unit acting")
+        action.add_argument("--as", dest="actor", metavar="WHO", help="who acts (default: --unit)")
+        if name == "reject":
+            action.add_argument(
+                "--reason",
+                required=True,
+                help="属地不符 | 权属不清 | 职能交叉 | 不属于职责范围 | 其他",
+            )
+            action.add_argument("--duty", help="the duty the rejection disputes")
+        if name == "reassign":
+            action.add_argument("--to", required=True, metavar="UNIT", help="the new lead")
+        if name == "evaluate":
+            action.add_argument("--by", required=True, choices=("street", "resident"))
+            action.add_argument("--score", required=True, type=int, choices=range(1, 6))
+        if name == "note":
+            action.add_argument("--text", required=True)
+    show = actions.add_parser("show", help="a whistle's timeline and state")
+    show.add_argument("whistle", metavar="ID")
+    actions.add_parser("list", help="every whistle and its state")
+    actions.add_parser("verify", help="check the hash chain of the whole log")
+    for sub in actions.choices.values():
+        add_common(sub, ("text", "json"))
+        sub.add_argument("--db", metavar="FILE|URL", help="the store (default: your data folder)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dutylist.store.lifecycle import REJECT_REASONS, IllegalTransition
+    from dutylist.store.log import Store
+
+    store = Store(args.db)
+    try:
+        if args.action == "blow":
+            return _blow(args, store)
+        if args.action == "list":
+            return _list(args, store)
+        if args.action == "verify":
+            return _verify(args, store)
+        if args.action == "show":
+            return _show(args, store)
+        if args.action == "reject" and args.reason not in REJECT_REASONS:
+            raise UsageError(f"--reason {args.reason}", "one of: " + ", ".join(REJECT_REASONS))
+        data = _data_of(args)
+        try:
+            state = store.record(
+                args.whistle, args.action, args.actor or args.unit or "cli", args.unit, data
+            )
+        except KeyError:
+            raise UsageError(
+                f"no whistle {args.whistle}", "see them with: dutylist whistle list"
+            ) from None
+        except IllegalTransition as refused:
+            sys.stderr.write(f"dutylist: {refused}\n")
+            return EXIT_FINDINGS
+        _emit(
+            args,
+            {
+                "whistle": args.whistle,
+                "status": state.status,
+                "obligations": dict(state.obligations),
+            },
+        )
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def _data_of(args: argparse.Namespace) -> dict[str, Any]:
+    if args.action == "reject":
+        return {"reason": args.reason, "duty": args.duty}
+    if args.action == "reassign":
+        return {"to": args.to}
+    if args.action == "evaluate":
+        return {"by": args.by, "score": args.score}
+    if args.action == "note":
+        return {"text": args.text}
+    return {}
+
+
+def _blow(args: argparse.Namespace, store: Any) -> int:
+    from dutylist.casein import parse_settings, read_case
+    from dutylist.engine.index import IndexEngine
+    from dutylist.report.answer_json import answer_json
+    from dutylist.session import open_session
+
+    session = open_session(catalog_path(args), lang_of(args))
+    case = read_case(session.catalog, args.problem, args.at, parse_settings(args.set))
+    answer = IndexEngine(session.compiled).route(case.problem.id, case.place.id, case.values)
+    if answer.status != "routed":
+        raise UsageError(
+            f"this case is {answer.status}: there is nobody to summon",
+            f"see why: dutylist who {args.problem} --explain",
+        )
+    routed = answer_json(answer, session.catalog)
+    record = {
+        "lead": answer.lead,
+        "support": list(answer.support),
+        "blower": answer.blower,
+        "whistle": answer.whistle,
+        "values": case.values,
+        "text": args.text,
+        "catalog": session.catalog.id,
+        "catalog_digest": session.digest,
+        "answer": routed,
+    }
+    actor = args.actor or answer.blower or session.catalog.root
+    whistle_id, new = store.blow(case.problem.id, case.place.id, record, actor, key=args.key)
+    _emit(args, {"whistle": whistle_id, "new": new, "answer": routed})
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, store: Any) -> int:
+    try:
+        timeline = store.events(args.whistle)
+    except KeyError:
+        raise UsageError(
+            f"no whistle {args.whistle}", "see them with: dutylist whistle list"
+        ) from None
+    state = store.state(args.whistle)
+    if args.format == "json":
+        _emit(args, {
+            "whistle": args.whistle,
+            "status": state.status,
+            "obligations": dict(state.obligations),
+            "events": [
+                {"seq": e.seq, "at": e.at, "kind": e.kind, "unit": e.unit, "actor": e.actor,
+                 "data": e.data if e.kind != "blow" else {"lead": e.data.get("lead")}}
+                for e in timeline
+            ],
+        })  # fmt: skip
+        return EXIT_OK
+    lines = [f"{args.whistle}: {state.status}"]
+    for event in timeline:
+        unit = f" {event.unit}" if event.unit else ""
+        extra = {
+            k: v
+            for k, v in event.data.items()
+            if k in ("reason", "duty", "to", "by", "score", "text") and v is not None
+        }
+        said = json.dumps(extra, ensure_ascii=False) if extra else ""
+        lines.append(f"  {event.at}  {event.kind}{unit}  by {event.actor}  {said}".rstrip())
+    for unit, obligation in state.obligations.items():
+        lines.append(f"  {unit}: {obligation}; may: {', '.join(state.allowed(unit))}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, store: Any) -> int:
+    rows = []
+    for whistle_id in store.whistle_ids():
+        state = store.state(whistle_id)
+        rows.append({"whistle": whistle_id, "status": state.status, "lead": state.lead,
+                     "obligations": dict(state.obligations)})  # fmt: skip
+    if args.format == "json":
+        _emit(args, {"whistles": rows})
+    else:
+        text = [
+            f"{r['whistle']}  {r['status']}  lead {r['lead']}  "
+            + ", ".join(f"{u}: {s}" for u, s in r["obligations"].items())
+            for r in rows
+        ]
+        sys.stdout.write("\n".join(text) + ("\n" if text else ""))
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace, store: Any) -> int:
+    found = store.verify()
+    if args.format == "json":
+        _emit(args, {"tampered": [vars(t) for t in found]})
+    else:
+        for t in found:
+            sys.stdout.write(f"event {t.seq} of {t.whistle}: {t.reason}\n")
+        sys.stdout.write(
+            "the log is intact\n" if not found else f"{len(found)} problem(s) in the log\n"
+        )
+    return EXIT_FINDINGS if found else EXIT_OK
+
+
+def _emit(args: argparse.Namespace, document: dict[str, Any]) -> None:
+    if args.format == "json":
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return
+    if "answer" in document:
+        answer = document["answer"]
+        lead = answer["lead"]["name"] if answer.get("lead") else "-"
+        state = "blown" if document["new"] else "already blown (same --key)"
+        sys.stdout.write(f"{document['whistle']}: {state}; lead {lead}\n")
+        return
+    obligations = ", ".join(f"{u}: {s}" for u, s in document["obligations"].items())
+    sys.stdout.write(f"{document['whistle']}: {document['status']}; {obligations}\n")

@@ -1,0 +1,194 @@
+"""The whistle store on SQLite: the lifecycle refuses what a state does not allow, the log
+is append-only and hash-chained, a retried blow is not repeated, two units acting at
+once cannot both pass, and the command line does the whole loop."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dutylist.store.lifecycle import IllegalTransition, apply, fold
+from dutylist.store.log import Store
+from tests.conftest import PANLONG, Run
+
+BLOWN: dict[str, Any] = {"lead": "ga", "support": ["scjg"], "blower": "gulou"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(tmp_path / "whistles.db")
+    yield opened
+    opened.close()
+
+
+# -- the state machine ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("done", "kind", "unit", "allowed"),
+    [
+        ([], "resolve", "ga", False),  # not arrived, not even signed
+        ([], "arrive", "ga", False),
+        ([], "sign", "ga", True),
+        ([("sign", "ga")], "sign", "ga", False),  # twice
+        ([("sign", "ga")], "arrive", "ga", True),
+        ([("sign", "ga"), ("arrive", "ga")], "resolve", "ga", True),
+        ([("sign", "ga")], "sign", "zjj", False),  # zjj is not obliged by this whistle
+        ([], "close", None, False),  # nobody has resolved
+        ([("sign", "ga"), ("arrive", "ga"), ("resolve", "ga")], "close", None, False),  # scjg
+        ([("reject", "scjg")], "sign", "scjg", False),  # rejected: only a reassignment
+        ([], "reopen", None, False),  # it is open
+        ([], "note", None, True),
+    ],
+)
+def test_each_event_is_allowed_only_from_the_states_the_lifecycle_says(
+    done: list[tuple[str, str]], kind: str, unit: str | None, allowed: bool
+) -> None:
+    state = apply(None, "blow", None, BLOWN)
+    for event, who in done:
+        state = apply(state, event, who, {"reason": "职能交叉"})
+    if allowed:
+        apply(state, kind, unit, {})
+    else:
+        with pytest.raises(IllegalTransition) as refused:
+            apply(state, kind, unit, {})
+        assert "allowed from there" in str(refused.value) or "not obliged" in str(refused.value)
+
+
+def test_a_whistle_is_closed_only_when_every_obligation_is_resolved_and_then_evaluated() -> None:
+    events: list[tuple[str, str | None, dict[str, Any]]] = [("blow", None, BLOWN)]
+    for unit in ("ga", "scjg"):
+        events += [("sign", unit, {}), ("arrive", unit, {}), ("resolve", unit, {})]
+    events += [("close", None, {}), ("evaluate", None, {"by": "resident", "score": 4})]
+    state = fold(events)
+    assert state.status == "closed" and state.evaluations == {"resident": 4}
+    with pytest.raises(IllegalTransition, match="closed"):
+        apply(state, "sign", "ga", {})
+    assert apply(state, "reopen", None, {}).status == "open"
+
+
+def test_a_reassignment_obliges_the_new_lead() -> None:
+    state = fold([("blow", None, BLOWN), ("reject", "ga", {"reason": "职能交叉", "duty": "D021"})])
+    state = apply(state, "reassign", None, {"to": "cgj"})
+    assert state.lead == "cgj" and state.obligations["cgj"] == "pending"
+    assert "ga" not in state.obligations and state.reassignments == 1
+    assert state.rejections[0]["duty"] == "D021"
+
+
+# -- the log --------------------------------------------------------------------------------
+def test_the_state_is_derived_from_the_events_and_survives_reopening(tmp_path: Path) -> None:
+    first = Store(tmp_path / "w.db")
+    whistle, _ = first.blow("noise", "gulou", BLOWN, "gulou")
+    first.record(whistle, "sign", "ga", unit="ga")
+    first.close()
+    again = Store(tmp_path / "w.db")
+    assert again.state(whistle).obligations == {"ga": "signed", "scjg": "pending"}
+    assert [e.kind for e in again.events(whistle)] == ["blow", "sign"]
+    again.close()
+
+
+def test_a_retried_blow_with_the_same_key_is_the_same_whistle(store: Store) -> None:
+    first = store.blow("noise", "gulou", BLOWN, "gulou", key="call-42")
+    again = store.blow("noise", "gulou", BLOWN, "gulou", key="call-42")
+    other = store.blow("noise", "gulou", BLOWN, "gulou", key="call-43")
+    assert first == (again[0], True) and again[1] is False
+    assert other[0] != first[0]
+    assert store.whistle_ids() == [first[0], other[0]]
+
+
+def test_the_database_refuses_to_change_an_event_and_verify_finds_a_change_made_around_it(
+    store: Store, tmp_path: Path
+) -> None:
+    whistle, _ = store.blow("noise", "gulou", BLOWN, "gulou")
+    store.record(whistle, "sign", "ga", unit="ga")
+    store.record(whistle, "arrive", "ga", unit="ga")
+    assert store.verify() == []
+    raw = sqlite3.connect(tmp_path / "whistles.db")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("UPDATE events SET unit = 'cgj' WHERE seq = 2")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("DELETE FROM events WHERE seq = 2")
+    raw.execute("DROP TRIGGER events_never_updated")  # behind the store's back
+    raw.execute("DROP TRIGGER events_never_deleted")
+    raw.execute("UPDATE events SET unit = 'cgj' WHERE seq = 3")
+    raw.execute("DELETE FROM events WHERE seq = 2")
+    raw.commit()
+    raw.close()
+    found = {t.reason for t in store.verify() if t.seq == 3}
+    assert found == {
+        "events 2–2 are missing",
+        "does not follow the event before it",
+        "its content was changed",
+    }
+
+
+def test_two_units_cannot_both_win_one_obligation(tmp_path: Path) -> None:
+    """The same unit signs from two devices at once: exactly one sign is recorded."""
+    path = tmp_path / "w.db"
+    setup = Store(path)
+    whistle, _ = setup.blow("noise", "gulou", BLOWN, "gulou")
+    setup.close()
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def sign() -> None:
+        mine = Store(path)
+        barrier.wait()
+        try:
+            mine.record(whistle, "sign", "ga", unit="ga")
+            outcomes.append("won")
+        except IllegalTransition:
+            outcomes.append("refused")
+        finally:
+            mine.close()
+
+    threads = [threading.Thread(target=sign) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused"] * 7 + ["won"]
+    check = Store(path)
+    assert [e.kind for e in check.events(whistle)] == ["blow", "sign"]
+    assert check.verify() == []
+    check.close()
+
+
+# -- the command line -----------------------------------------------------------------------
+def test_the_whole_loop_from_the_command_line(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    blown = run_cli(
+        "whistle", "blow", "噪声扰民", "--at", "桃园社区", "--set", "source=社会生活",
+        "--set", "night=true", "--catalog", str(PANLONG), "--db", db, "--format", "json",
+        "--key", "call-1",
+    )  # fmt: skip
+    assert blown.code == 0, blown.err
+    document = json.loads(blown.out)
+    whistle = document["whistle"]
+    assert document["answer"]["lead"]["id"] == "ga" and document["new"] is True
+    refused = run_cli("whistle", "resolve", whistle, "--unit", "ga", "--db", db)
+    assert refused.code == 1 and "signed" not in refused.err and "pending" in refused.err
+    for action in ("sign", "arrive", "resolve"):
+        assert run_cli("whistle", action, whistle, "--unit", "ga", "--db", db).code == 0
+    rejected = run_cli(
+        "whistle", "reject", whistle, "--unit", "scjg", "--reason", "不属于职责范围",
+        "--duty", "D021", "--db", db,
+    )  # fmt: skip
+    assert rejected.code == 0
+    bad_reason = run_cli(
+        "whistle", "reject", whistle, "--unit", "wlj", "--reason", "懒", "--db", db
+    )
+    assert bad_reason.code == 2 and "职能交叉" in bad_reason.err
+    shown = json.loads(run_cli("whistle", "show", whistle, "--db", db, "--format", "json").out)
+    assert [e["kind"] for e in shown["events"]] == [
+        "blow", "sign", "arrive", "resolve", "reject",
+    ]  # fmt: skip
+    assert shown["obligations"]["ga"] == "resolved" and shown["obligations"]["scjg"] == "rejected"
+    verified = run_cli("whistle", "verify", "--db", db)
+    assert verified.code == 0 and "intact" in verified.out
+    unknown = run_cli("whistle", "sign", "W999999", "--unit", "ga", "--db", db)
+    assert unknown.code == 2 and "no whistle W999999" in unknown.err
