@@ -1,30 +1,60 @@
-"""The whistle store on SQLite: the lifecycle refuses what a state does not allow, the log
+"""The whistle store, on SQLite and on a real PostgreSQL server: the lifecycle refuses what a state does not allow, the log
 is append-only and hash-chained, a retried blow is not repeated, two units acting at
 once cannot both pass, and the command line does the whole loop."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from dutylist.store.lifecycle import IllegalTransition, apply, fold
-from dutylist.store.log import Store
+from dutylist.store.log import Store, url_of
 from tests.conftest import PANLONG, Run
+from tests.postgres import fresh_database, postgres_url
+
+__all__ = ["postgres_url"]  # the server fixture, used by `db`
 
 BLOWN: dict[str, Any] = {"lead": "ga", "support": ["scjg"], "blower": "gulou"}
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's store lives: a SQLite file, or a fresh database on the server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "whistles.db")
+    server = request.getfixturevalue("postgres_url")
+    return fresh_database(server, f"t{abs(hash(request.node.nodeid)) % 10**9}")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "whistles.db")
+def store(db: str) -> Iterator[Store]:
+    opened = Store(db)
     yield opened
     opened.close()
+
+
+def _raw(db: str, *statements: str) -> None:
+    """SQL run behind the store's back, straight on the database."""
+    engine = sa.create_engine(url_of(db))
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+def _drop_guards(db: str) -> None:
+    if "postgresql" in db:
+        _raw(db, "DROP TRIGGER events_never_changed ON events")
+    else:
+        _raw(db, "DROP TRIGGER events_never_updated", "DROP TRIGGER events_never_deleted")
 
 
 # -- the state machine ------------------------------------------------------------------
@@ -80,12 +110,12 @@ def test_a_reassignment_obliges_the_new_lead() -> None:
 
 
 # -- the log --------------------------------------------------------------------------------
-def test_the_state_is_derived_from_the_events_and_survives_reopening(tmp_path: Path) -> None:
-    first = Store(tmp_path / "w.db")
+def test_the_state_is_derived_from_the_events_and_survives_reopening(db: str) -> None:
+    first = Store(db)
     whistle, _ = first.blow("noise", "gulou", BLOWN, "gulou")
     first.record(whistle, "sign", "ga", unit="ga")
     first.close()
-    again = Store(tmp_path / "w.db")
+    again = Store(db)
     assert again.state(whistle).obligations == {"ga": "signed", "scjg": "pending"}
     assert [e.kind for e in again.events(whistle)] == ["blow", "sign"]
     again.close()
@@ -101,23 +131,18 @@ def test_a_retried_blow_with_the_same_key_is_the_same_whistle(store: Store) -> N
 
 
 def test_the_database_refuses_to_change_an_event_and_verify_finds_a_change_made_around_it(
-    store: Store, tmp_path: Path
+    store: Store, db: str
 ) -> None:
     whistle, _ = store.blow("noise", "gulou", BLOWN, "gulou")
     store.record(whistle, "sign", "ga", unit="ga")
     store.record(whistle, "arrive", "ga", unit="ga")
     assert store.verify() == []
-    raw = sqlite3.connect(tmp_path / "whistles.db")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        raw.execute("UPDATE events SET unit = 'cgj' WHERE seq = 2")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        raw.execute("DELETE FROM events WHERE seq = 2")
-    raw.execute("DROP TRIGGER events_never_updated")  # behind the store's back
-    raw.execute("DROP TRIGGER events_never_deleted")
-    raw.execute("UPDATE events SET unit = 'cgj' WHERE seq = 3")
-    raw.execute("DELETE FROM events WHERE seq = 2")
-    raw.commit()
-    raw.close()
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        _raw(db, "UPDATE events SET unit = 'cgj' WHERE seq = 2")
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        _raw(db, "DELETE FROM events WHERE seq = 2")
+    _drop_guards(db)  # behind the store's back
+    _raw(db, "UPDATE events SET unit = 'cgj' WHERE seq = 3", "DELETE FROM events WHERE seq = 2")
     found = {t.reason for t in store.verify() if t.seq == 3}
     assert found == {
         "events 2–2 are missing",
@@ -126,31 +151,32 @@ def test_the_database_refuses_to_change_an_event_and_verify_finds_a_change_made_
     }
 
 
-def test_two_units_cannot_both_win_one_obligation(tmp_path: Path) -> None:
-    """The same unit signs from two devices at once: exactly one sign is recorded."""
-    path = tmp_path / "w.db"
+def test_two_units_cannot_both_win_one_obligation(db: str) -> None:
+    """The same unit signs from eight devices at once: exactly one sign is recorded."""
+    path = db
     setup = Store(path)
     whistle, _ = setup.blow("noise", "gulou", BLOWN, "gulou")
     setup.close()
     barrier = threading.Barrier(8)
     outcomes: list[str] = []
 
-    def sign() -> None:
-        mine = Store(path)
-        barrier.wait()
+    stores = [Store(path) for _ in range(8)]
+
+    def sign(mine: Store) -> None:
+        barrier.wait(timeout=30)
         try:
             mine.record(whistle, "sign", "ga", unit="ga")
             outcomes.append("won")
         except IllegalTransition:
             outcomes.append("refused")
-        finally:
-            mine.close()
 
-    threads = [threading.Thread(target=sign) for _ in range(8)]
+    threads = [threading.Thread(target=sign, args=(mine,)) for mine in stores]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
+    for mine in stores:
+        mine.close()
     assert sorted(outcomes) == ["refused"] * 7 + ["won"]
     check = Store(path)
     assert [e.kind for e in check.events(whistle)] == ["blow", "sign"]
@@ -158,9 +184,25 @@ def test_two_units_cannot_both_win_one_obligation(tmp_path: Path) -> None:
     check.close()
 
 
+def test_several_processes_may_open_one_store_at_once(db: str) -> None:
+    """A server's workers start together: each opening migrates, none waits forever."""
+    opened: list[str] = []
+
+    def open_one() -> None:
+        mine = Store(db)
+        opened.append(mine.url)
+        mine.close()
+
+    threads = [threading.Thread(target=open_one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(opened) == 6
+
+
 # -- the command line -----------------------------------------------------------------------
-def test_the_whole_loop_from_the_command_line(run_cli: Callable[..., Run], tmp_path: Path) -> None:
-    db = str(tmp_path / "w.db")
+def test_the_whole_loop_from_the_command_line(run_cli: Callable[..., Run], db: str) -> None:
     blown = run_cli(
         "whistle", "blow", "噪声扰民", "--at", "桃园社区", "--set", "source=社会生活",
         "--set", "night=true", "--catalog", str(PANLONG), "--db", db, "--format", "json",

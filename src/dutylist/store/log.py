@@ -142,6 +142,9 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # several processes opening one database at once migrate it one by one
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7461)")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
@@ -163,6 +166,7 @@ class Store:
         whistle, not a second one."""
         when = at or _now()
         with self.engine.begin() as connection:
+            self._lock(connection)
             if key is not None:
                 found = connection.execute(
                     sa.select(whistles.c.id).where(whistles.c.idempotency_key == key)
@@ -203,10 +207,18 @@ class Store:
         not, `KeyError` for an unknown whistle); returns the state after it."""
         payload = dict(data or {})
         with self.engine.begin() as connection:
+            self._lock(connection)
             state = fold((e.kind, e.unit, e.data) for e in self._events(connection, whistle_id))
             after = apply(state, kind, unit, payload)
             self._append(connection, whistle_id, at or _now(), kind, unit, actor, payload)
         return after
+
+    def _lock(self, connection: sa.Connection) -> None:
+        """One writer at a time: the log is one hash chain, and an event is checked
+        against the state its predecessors give. SQLite's BEGIN IMMEDIATE already holds
+        the write lock; PostgreSQL takes a lock that only other writers wait for."""
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
 
     def _append(
         self,
