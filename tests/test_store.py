@@ -4,6 +4,7 @@ once cannot both pass, and the command line does the whole loop."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from dutylist.store.lifecycle import IllegalTransition, apply, fold
-from dutylist.store.log import Store, url_of
+from dutylist.store.log import Store, stamp, url_of
 from tests.conftest import PANLONG, Run
 from tests.postgres import fresh_database, postgres_url
 
@@ -234,3 +235,57 @@ def test_the_whole_loop_from_the_command_line(run_cli: Callable[..., Run], db: s
     assert verified.code == 0 and "intact" in verified.out
     unknown = run_cli("whistle", "sign", "W999999", "--unit", "ga", "--db", db)
     assert unknown.code == 2 and "no whistle W999999" in unknown.err
+
+
+# -- time limits ----------------------------------------------------------------------------
+ESCALATING = {
+    **BLOWN,
+    "escalate": [{"after_minutes": 60, "to": "panlong-deputies"}, {"after_minutes": 120, "to": "panlong-leaders"}],
+}  # fmt: skip
+BLOWN_AT = dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC)
+
+
+def test_a_sweep_escalates_each_step_once_when_its_time_has_come(store: Store) -> None:
+    whistle, _ = store.blow("noise", "gulou", ESCALATING, "gulou", at=stamp(BLOWN_AT))
+    assert store.sweep(BLOWN_AT + dt.timedelta(minutes=59)) == []
+    first = store.sweep(BLOWN_AT + dt.timedelta(minutes=61))
+    assert [(e.whistle, e.data["to"]) for e in first] == [(whistle, "panlong-deputies")]
+    assert store.sweep(BLOWN_AT + dt.timedelta(minutes=61)) == []  # idempotent
+    later = store.sweep(BLOWN_AT + dt.timedelta(hours=5))
+    assert [e.data["to"] for e in later] == ["panlong-leaders"]
+    assert store.sweep(BLOWN_AT + dt.timedelta(days=5)) == []
+    assert [e.kind for e in store.events(whistle)] == ["blow", "escalate", "escalate"]
+    assert len(store.state(whistle).escalations) == 2
+    assert store.verify() == []
+
+
+def test_a_closed_whistle_is_not_escalated(store: Store) -> None:
+    whistle, _ = store.blow(
+        "noise", "gulou", {**ESCALATING, "support": []}, "gulou", at=stamp(BLOWN_AT)
+    )
+    for action in ("sign", "arrive", "resolve"):
+        store.record(whistle, action, "ga", unit="ga")
+    store.record(whistle, "close", "gulou")
+    assert store.sweep(BLOWN_AT + dt.timedelta(hours=5)) == []
+    assert store.state(whistle).escalations == ()
+
+
+def test_sweep_from_the_command_line_with_the_clock_moved_on(
+    run_cli: Callable[..., Run], db: str
+) -> None:
+    blown = run_cli(
+        "whistle", "blow", "噪声扰民", "--at", "桃园社区", "--set", "source=社会生活",
+        "--set", "night=true", "--catalog", str(PANLONG), "--db", db, "--format", "json",
+    )  # fmt: skip
+    whistle = json.loads(blown.out)["whistle"]
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=61)).isoformat()
+    swept = run_cli("whistle", "sweep", "--now", later, "--db", db, "--format", "json")
+    assert swept.code == 0
+    assert json.loads(swept.out)["escalated"] == [
+        {"whistle": whistle, "step": 0, "to": "panlong-deputies", "after_minutes": 60,
+         "due_at": json.loads(swept.out)["escalated"][0]["due_at"]},
+    ]  # fmt: skip
+    again = run_cli("whistle", "sweep", "--now", later, "--db", db)
+    assert again.code == 0 and "0 escalated" in again.out
+    bad = run_cli("whistle", "sweep", "--now", "tomorrow", "--db", db)
+    assert bad.code == 2 and "ISO 8601" in bad.err

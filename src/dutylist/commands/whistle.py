@@ -29,6 +29,7 @@ examples:
   dutylist whistle reject W000001 --unit scjg --reason 不属于职责范围 --duty D021
   dutylist whistle evaluate W000001 --by resident --score 4
   dutylist whistle show W000001                    the timeline, and what each unit may do next
+  dutylist whistle sweep --now 2026-12-03T12:00+08:00   escalate what is overdue by then
   dutylist whistle verify                          is the log as it was written?
 The store is a SQLite file under your data folder (~/.local/share/dutylist/whistles.db),
 or --db FILE, or --db postgresql+psycopg://… .
@@ -80,6 +81,10 @@ def add(commands: argparse._SubParsersAction) -> None:
     show = actions.add_parser("show", help="a whistle's timeline and state")
     show.add_argument("whistle", metavar="ID")
     actions.add_parser("list", help="every whistle and its state")
+    sweep = actions.add_parser("sweep", help="escalate whistles whose time limit has passed")
+    sweep.add_argument(
+        "--now", type=_moment, metavar="TIME", help="judge as of TIME, ISO 8601 (default: now)"
+    )
     actions.add_parser("verify", help="check the hash chain of the whole log")
     for sub in actions.choices.values():
         add_common(sub, ("text", "json"))
@@ -99,6 +104,18 @@ def run(args: argparse.Namespace) -> int:
             return _list(args, store)
         if args.action == "verify":
             return _verify(args, store)
+        if args.action == "sweep":
+            escalated = store.sweep(args.now)
+            if args.format == "json":
+                _emit(args, {"escalated": [{"whistle": e.whistle, **e.data} for e in escalated]})
+            else:
+                for event in escalated:
+                    sys.stdout.write(
+                        f"{event.whistle}: escalated to {event.data['to']} "
+                        f"({event.data['after_minutes']} min after it was blown)\n"
+                    )
+                sys.stdout.write(f"{len(escalated)} escalated\n")
+            return EXIT_OK
         if args.action == "show":
             return _show(args, store)
         if args.action == "reject" and args.reason not in REJECT_REASONS:
@@ -126,6 +143,17 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         store.close()
+
+
+def _moment(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--now {text!r} is not a time", "write it as ISO 8601, e.g. 2026-12-03T10:30:00+08:00"
+        ) from None
 
 
 def _data_of(args: argparse.Namespace) -> dict[str, Any]:
@@ -160,6 +188,8 @@ def _blow(args: argparse.Namespace, store: Any) -> int:
         "support": list(answer.support),
         "blower": answer.blower,
         "whistle": answer.whistle,
+        "respond_within_minutes": answer.respond_within_minutes,
+        "escalate": [{"after_minutes": e.after_minutes, "to": e.to} for e in answer.escalate],
         "values": case.values,
         "text": args.text,
         "catalog": session.catalog.id,

@@ -56,6 +56,17 @@ events = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
 )
 
+deadlines = sa.Table(
+    "deadlines",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("whistle", sa.String(32), sa.ForeignKey("whistles.id"), nullable=False),
+    sa.Column("due_at", sa.String(40), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("to_unit", sa.String(200), nullable=False),
+    sa.Column("after_minutes", sa.Integer, nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class Event:
@@ -99,7 +110,15 @@ def event_hash(prev: str, seq: int, whistle: str, at: str, kind: str, unit: str 
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    return stamp(dt.datetime.now(dt.UTC))
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A moment as the log writes it: UTC, to the microsecond, so that text order is time
+    order (a moment without a zone is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _sqlite_engine(url: str) -> sa.Engine:
@@ -192,6 +211,18 @@ class Store:
             data = {"problem": problem, "place": place, **answer}
             apply(None, "blow", None, data)
             self._append(connection, whistle_id, when, "blow", None, actor, data)
+            blown = dt.datetime.fromisoformat(when)
+            for step, escalation in enumerate(answer.get("escalate") or ()):
+                after = int(escalation["after_minutes"])
+                connection.execute(
+                    deadlines.insert().values(
+                        whistle=whistle_id,
+                        due_at=stamp(blown + dt.timedelta(minutes=after)),
+                        step=step,
+                        to_unit=escalation["to"],
+                        after_minutes=after,
+                    )
+                )
         return whistle_id, True
 
     def record(
@@ -229,7 +260,7 @@ class Store:
         unit: str | None,
         actor: str,
         data: Mapping[str, Any],
-    ) -> None:
+    ) -> int:
         last = connection.execute(
             sa.select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
         ).first()
@@ -243,6 +274,40 @@ class Store:
                 hash=event_hash(prev, seq, whistle_id, at, kind, unit, actor, text),
             )
         )  # fmt: skip
+        return seq
+
+    def sweep(self, now: dt.datetime | None = None, actor: str = "sweep") -> list[Event]:
+        """Escalate every open whistle whose time limit has passed by `now` (default: the
+        real time; a test or a replay moves the clock). Idempotent: a step escalated once
+        is not escalated again, and a sweep with nothing due reads only the index."""
+        moment = stamp(now or dt.datetime.now(dt.UTC))
+        done: list[Event] = []
+        with self.engine.connect() as connection:
+            due = connection.execute(
+                sa.select(deadlines)
+                .where(deadlines.c.due_at <= moment)
+                .order_by(deadlines.c.due_at)
+            ).all()
+        for row in due:
+            with self.engine.begin() as connection:
+                self._lock(connection)
+                still = connection.execute(
+                    sa.select(deadlines.c.id).where(deadlines.c.id == row.id)
+                ).scalar()
+                if still is None:  # another sweep took it
+                    continue
+                connection.execute(deadlines.delete().where(deadlines.c.id == row.id))
+                state = fold(
+                    (e.kind, e.unit, e.data) for e in self._events(connection, row.whistle)
+                )
+                if state.status != "open":
+                    continue
+                data = {"step": row.step, "to": row.to_unit, "after_minutes": row.after_minutes,
+                        "due_at": row.due_at}  # fmt: skip
+                apply(state, "escalate", None, data)
+                seq = self._append(connection, row.whistle, moment, "escalate", None, actor, data)
+                done.append(Event(seq, row.whistle, moment, "escalate", None, actor, data))
+        return done
 
     # -- reading ---------------------------------------------------------------------------
     def events(self, whistle_id: str) -> list[Event]:
