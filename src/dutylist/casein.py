@@ -17,7 +17,7 @@ from typing import Any
 from dutylist.errors import CaseError, UsageError
 from dutylist.lookup import Lookup
 from dutylist.model import Attribute, Catalog, Problem, Unit
-from dutylist.semantics.cells import unknown_attribute_of
+from dutylist.semantics.cells import not_a_place, unknown_attribute_of
 
 TRUE_WORDS = {"true", "是", "yes", "y", "1"}
 FALSE_WORDS = {"false", "否", "no", "n", "0"}
@@ -63,15 +63,7 @@ class CaseReader:
                 self._places = Lookup(places)
             raise CaseError("DL602", {"value": text}, _did_you_mean(self._places.suggest(text)))
         if not found.is_place:
-            raise CaseError(
-                "DL602",
-                {"value": text, "kind": found.kind, "id": found.id},
-                {
-                    "en": "--at names a district, street or community",
-                    "zh": "--at 要写区、街道或社区",
-                },
-                variant="not_place",
-            )
+            raise not_a_place(text, found.kind, found.id)
         return found
 
     def read(self, problem: str, place: str | None, raw: Mapping[str, Any]) -> Case:

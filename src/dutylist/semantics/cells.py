@@ -403,13 +403,18 @@ def unknown_place(place: Any, compiled: Compiled) -> CaseError:
         return CaseError("DL602", {"value": _shown(place)}, variant="type")
     unit = compiled.catalog.units.get(place)
     if unit is not None:
-        return CaseError(
-            "DL602",
-            {"value": place, "kind": unit.kind, "id": unit.id},
-            {"en": "--at names a district, street or community", "zh": "--at 要写区、街道或社区"},
-            variant="not_place",
-        )
+        return not_a_place(place, unit.kind, unit.id)
     return CaseError("DL602", {"value": place})
+
+
+def not_a_place(written: str, kind: str, unit_id: str) -> CaseError:
+    """DL602 for a unit that is not a district, street or community."""
+    return CaseError(
+        "DL602",
+        {"value": written, "kind": kind, "id": unit_id},
+        {"en": "--at names a district, street or community", "zh": "--at 要写区、街道或社区"},
+        variant="not_place",
+    )
 
 
 def unknown_attribute(
