@@ -289,3 +289,14 @@ def test_sweep_from_the_command_line_with_the_clock_moved_on(
     assert again.code == 0 and "0 escalated" in again.out
     bad = run_cli("whistle", "sweep", "--now", "tomorrow", "--db", db)
     assert bad.code == 2 and "ISO 8601" in bad.err
+
+
+def test_a_refusal_reads_in_chinese(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    run_cli(
+        "whistle", "blow", "噪声扰民", "--at", "桃园社区", "--set", "source=社会生活",
+        "--set", "night=true", "--catalog", str(PANLONG), "--db", db,
+    )  # fmt: skip
+    refused = run_cli("whistle", "resolve", "W000001", "--unit", "ga", "--db", db, "--lang", "zh")
+    assert refused.code == 1
+    assert "不能办结：ga 的任务当前为“待签收”" in refused.err and "签收" in refused.err

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
                 f"no whistle {args.whistle}", "see them with: dutylist whistle list"
             ) from None
         except IllegalTransition as refused:
-            sys.stderr.write(f"dutylist: {refused}\n")
+            sys.stderr.write(f"dutylist: {refused.message(lang_of(args))}\n")
             return EXIT_FINDINGS
         _emit(
             args,

@@ -37,6 +37,16 @@ WHISTLE_EVENTS = ("blow", "reassign", "escalate", "close", "reopen", "evaluate",
 EVENT_KINDS = (*WHISTLE_EVENTS, *UNIT_MOVES)
 
 
+# what the actions and states are called in Chinese, for the refusals people read
+WORDS_ZH: Mapping[str, str] = {
+    "blow": "吹哨", "sign": "签收", "arrive": "报到", "resolve": "办结", "reject": "退单",
+    "reassign": "改派", "escalate": "升级督办", "close": "结案", "reopen": "重新开启",
+    "evaluate": "评价", "note": "备注", "read": "读取",
+    PENDING: "待签收", SIGNED: "已签收", ARRIVED: "已报到", RESOLVED: "已办结", REJECTED: "已退单",
+    "open": "办理中", "closed": "已结案", "not blown": "尚未吹哨",
+}  # fmt: skip
+
+
 class IllegalTransition(Exception):
     """An event the whistle's state does not allow; says the state and what is allowed."""
 
@@ -45,13 +55,24 @@ class IllegalTransition(Exception):
         self.state = state
         self.allowed = tuple(sorted(allowed))
         self.unit = unit
-        whose = f"{unit}'s obligation" if unit else "the whistle"
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        kind, state, unit = self.kind, self.state, self.unit
+        if lang == "zh":
+            zh = WORDS_ZH.get
+            shown = "、".join(zh(a, a) for a in self.allowed) or "无"
+            if state == NOT_OBLIGED:
+                obliged = "、".join(self.allowed) or "无"
+                return f"不能{zh(kind, kind)}：{unit} 不在本次报到单位之列（报到单位：{obliged}）"
+            whose = f"{unit} 的任务" if unit else "这次吹哨"
+            state_zh = zh(state, state)
+            return f"不能{zh(kind, kind)}：{whose}当前为“{state_zh}”；此时可以：{shown}"
         shown = ", ".join(self.allowed) or "nothing"
         if state == NOT_OBLIGED:
-            message = f"cannot {kind}: {unit} is not obliged by this whistle (obliged: {shown})"
-        else:
-            message = f"cannot {kind}: {whose} is {state}; allowed from there: {shown}"
-        super().__init__(message)
+            return f"cannot {kind}: {unit} is not obliged by this whistle (obliged: {shown})"
+        whose = f"{unit}'s obligation" if unit else "the whistle"
+        return f"cannot {kind}: {whose} is {state}; allowed from there: {shown}"
 
 
 @dataclass(frozen=True)
