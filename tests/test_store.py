@@ -300,3 +300,33 @@ def test_a_refusal_reads_in_chinese(run_cli: Callable[..., Run], tmp_path: Path)
     refused = run_cli("whistle", "resolve", "W000001", "--unit", "ga", "--db", db, "--lang", "zh")
     assert refused.code == 1
     assert "不能办结：ga 的任务当前为“待签收”" in refused.err and "签收" in refused.err
+
+
+def test_export_gives_every_event_as_json_lines_and_csv(
+    run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    db = str(tmp_path / "w.db")
+    store = Store(db)
+    whistle, _ = store.blow("noise", "gulou", BLOWN, "gulou")
+    store.record(whistle, "sign", "ga", unit="ga")
+    store.record(
+        whistle, "reject", "scjg", unit="scjg", data={"reason": "职能交叉", "duty": "D021"}
+    )
+    store.close()
+    lines = run_cli("whistle", "export", "--db", db, "--format", "jsonl").out.splitlines()
+    assert [json.loads(line)["kind"] for line in lines] == ["blow", "sign", "reject"]
+    assert json.loads(lines[2])["data"] == {"reason": "职能交叉", "duty": "D021"}
+    table = list(
+        csv.DictReader(io.StringIO(run_cli("whistle", "export", "--db", db, "--format", "csv").out))
+    )
+    assert [row["unit"] for row in table] == ["", "ga", "scjg"]
+    assert json.loads(table[2]["data"])["reason"] == "职能交叉"
+    written = tmp_path / "events.csv"
+    assert (
+        run_cli("whistle", "export", "--db", db, "--format", "csv", "--output", str(written)).code
+        == 0
+    )
+    assert written.read_text("utf-8").startswith("seq,whistle,at,kind,unit,actor,data")

@@ -15,7 +15,9 @@ from dutylist.commands.common import (
     add_common,
     add_subcommand,
     catalog_path,
+    emit,
     lang_of,
+    output_file,
 )
 from dutylist.errors import UsageError
 
@@ -86,8 +88,10 @@ def add(commands: argparse._SubParsersAction) -> None:
         "--now", type=_moment, metavar="TIME", help="judge as of TIME, ISO 8601 (default: now)"
     )
     actions.add_parser("verify", help="check the hash chain of the whole log")
-    for sub in actions.choices.values():
-        add_common(sub, ("text", "json"))
+    export = actions.add_parser("export", help="every event, as CSV or JSON Lines")
+    export.add_argument("--output", type=output_file, metavar="FILE", help="write to FILE")
+    for name, sub in actions.choices.items():
+        add_common(sub, ("csv", "jsonl") if name == "export" else ("text", "json"))
         sub.add_argument("--db", metavar="FILE|URL", help="the store (default: your data folder)")
     parser.set_defaults(handler=run)
 
@@ -104,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
             return _list(args, store)
         if args.action == "verify":
             return _verify(args, store)
+        if args.action == "export":
+            emit(_export(store, args.format), args.output)
+            return EXIT_OK
         if args.action == "sweep":
             escalated = store.sweep(args.now)
             if args.format == "json":
@@ -143,6 +150,28 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         store.close()
+
+
+def _export(store: Any, fmt: str) -> str:
+    import csv
+    import io
+
+    rows = (
+        {"seq": e.seq, "whistle": e.whistle, "at": e.at, "kind": e.kind, "unit": e.unit,
+         "actor": e.actor, "data": e.data}
+        for e in store.all_events()
+    )  # fmt: skip
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["seq", "whistle", "at", "kind", "unit", "actor", "data"])
+    for row in rows:
+        data = json.dumps(row["data"], ensure_ascii=False)
+        writer.writerow(
+            [*(row[k] for k in ("seq", "whistle", "at", "kind", "unit", "actor")), data]
+        )
+    return out.getvalue()
 
 
 def _moment(text: str) -> Any:
