@@ -330,3 +330,49 @@ def test_export_gives_every_event_as_json_lines_and_csv(
         == 0
     )
     assert written.read_text("utf-8").startswith("seq,whistle,at,kind,unit,actor,data")
+
+
+# -- 推诿 found from the log ---------------------------------------------------------------------
+def test_a_case_passed_back_and_forth_is_a_finding_at_the_duty_that_routed_it(
+    run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "w.db")
+    blow = ["whistle", "blow", "噪声扰民", "--at", "桃园社区", "--set", "source=社会生活",
+            "--set", "night=true", "--catalog", str(PANLONG), "--db", db]  # fmt: skip
+    assert run_cli(*blow).code == 0  # W000001: passed around
+    assert run_cli(*blow).code == 0  # W000002: rejected once, then settled — no finding
+    for args in (
+        ["reject", "W000001", "--unit", "ga", "--reason", "职能交叉"],
+        ["reassign", "W000001", "--to", "cgj", "--as", "gulou"],
+        ["reject", "W000001", "--unit", "cgj", "--reason", "不属于职责范围"],
+        ["reject", "W000002", "--unit", "scjg", "--reason", "职能交叉"],
+    ):
+        assert run_cli("whistle", *args, "--db", db).code == 0
+    checked = run_cli(
+        "check",
+        str(PANLONG),
+        "--store",
+        db,
+        "--select",
+        "DL310",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    )
+    assert checked.code == 1
+    [found] = json.loads(checked.out)["findings"]
+    assert found["kind"] == "dispute" and found["subjects"] == ["D021", "ga", "cgj"]
+    assert found["file"].endswith("duties.yaml")
+    duties = (PANLONG / "duties.yaml").read_text("utf-8").splitlines()
+    assert duties[found["line"] - 1].strip() == "- id: D021"
+    assert "职能交叉" in found["message"] and "不属于职责范围" in found["message"]
+    assert "W000001" in found["message"] and "W000002" not in found["message"]
+    assert found["witness"] == {
+        "problem": "noise",
+        "at": "gulou.taoyuan",
+        "with": {"night": True, "source": "社会生活"},
+    }
+    without = run_cli("check", str(PANLONG), "--select", "DL310")
+    assert without.code == 0  # no store, no dispute
+    assert run_cli("explain", "DL310").code == 0

@@ -30,6 +30,7 @@ KINDS = (
     "orphan",
     "no-blower",
     "case",
+    "dispute",
 )
 SECTIONS = ("meaning", "why", "example", "fix")
 

@@ -342,4 +342,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{attribute} takes a finite number, not {value}",
         "属性 {attribute} 要填有限的数字，而不是 {value}",
     ),
+    # dispute: found in the whistle log (`check --store`)
+    "DL310": (
+        "cases routed by duty {duty} were passed back and forth ({count} whistle(s): "
+        "{whistles}) between {units}; reasons given: {reasons}. Make the duty say who owns "
+        "these cases",
+        "按职责 {duty} 派出的案件被来回推诿（{count} 次吹哨：{whistles}），涉及 {units}；"
+        "退单理由：{reasons}。请在这条职责里写清由谁负责",
+    ),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dutylist.commands.common import (
     EXIT_FINDINGS,
@@ -27,6 +28,7 @@ examples:
   dutylist check --select DL2 --ignore DL203      only reference findings, less one code
   dutylist check --strict                         warnings fail too (exit 1)
   dutylist check catalogs/panlong --today 2019-10-15   overdue key tasks as of that day
+  dutylist check catalogs/panlong --store whistles.db  and 推诿 found in the whistle log
 """
 
 
@@ -63,6 +65,12 @@ def add(commands: argparse._SubParsersAction) -> None:
         help="leave out these codes, code prefixes or kinds",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument(
+        "--store",
+        metavar="DB",
+        help="also read the whistle store (a file or a URL): cases passed back and forth "
+        "(推诿) are findings at the duty that routed them (DL310)",
+    )
     add_today_option(parser)
     parser.add_argument(
         "--output",
@@ -77,18 +85,43 @@ def _codes(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _histories(db: str) -> list[Any]:
+    """Every whistle of the store, as the dispute check reads them."""
+    from dutylist.checks import disputes
+    from dutylist.store.log import Store
+
+    store = Store(db)
+    try:
+        found = []
+        for whistle in store.whistle_ids():
+            timeline = store.events(whistle)
+            found.append(
+                disputes.History(
+                    whistle, timeline[0].data, [(e.kind, e.unit, e.data) for e in timeline[1:]]
+                )
+            )
+        return found
+    finally:
+        store.close()
+
+
 def run(args: argparse.Namespace) -> int:
     # imported here: `dutylist who` builds this command's options but never runs it
     from dutylist.checker import check_folder, select
+    from dutylist.checks import UNSOUND_KINDS, disputes
     from dutylist.load.paths import find_catalogs
     from dutylist.report.renderers import RENDERERS
 
     paths: list[Path] = list(args.paths) or [args.catalog or Path(".")]
     folders = [folder for path in paths for folder in find_catalogs(path)]
     findings: list[Finding] = []
+    histories = _histories(args.store) if args.store else None
     for folder in folders:
-        _, found = check_folder(folder, today=args.today)
+        loaded, found = check_folder(folder, today=args.today)
         findings.extend(found)
+        sound = not any(f.kind in UNSOUND_KINDS and f.severity is Severity.ERROR for f in found)
+        if histories is not None and loaded.catalog is not None and sound:
+            findings.extend(disputes.check(loaded.catalog, histories))
     findings = select(findings, _codes(args.select), _codes(args.ignore))
     emit(RENDERERS[args.format](findings, lang_of(args)), args.output)
     errors = any(f.severity is Severity.ERROR for f in findings)
