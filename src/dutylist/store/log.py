@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,21 +191,19 @@ class Store:
                 ).scalar()
                 if found is not None:
                     return str(found), False
-            inserted = connection.execute(
+            # writers hold the lock (`_lock`), so the next number is free to take
+            last = connection.execute(sa.select(sa.func.max(whistles.c.number))).scalar()
+            number = (last or 0) + 1
+            whistle_id = f"W{number:06d}"
+            connection.execute(
                 whistles.insert().values(
-                    # a placeholder until the row's number, which names the whistle, is known
-                    id=uuid.uuid4().hex,
+                    number=number,
+                    id=whistle_id,
                     idempotency_key=key,
                     problem=problem,
                     place=place,
                     blown_at=when,
                 )
-            ).inserted_primary_key
-            assert inserted is not None
-            number = inserted[0]
-            whistle_id = f"W{number:06d}"
-            connection.execute(
-                whistles.update().where(whistles.c.number == number).values(id=whistle_id)
             )
             data = {"problem": problem, "place": place, **answer}
             apply(None, "blow", None, data)
