@@ -376,3 +376,41 @@ def test_a_case_passed_back_and_forth_is_a_finding_at_the_duty_that_routed_it(
     without = run_cli("check", str(PANLONG), "--select", "DL310")
     assert without.code == 0  # no store, no dispute
     assert run_cli("explain", "DL310").code == 0
+
+
+# -- tokens ---------------------------------------------------------------------------------------
+def test_a_token_opens_its_unit_until_revoked_and_is_kept_only_as_a_hash(
+    store: Store, db: str
+) -> None:
+    number, secret = store.create_token("ga")
+    other, _ = store.create_token("cgj")
+    assert store.unit_of_token(secret) == "ga"
+    assert store.unit_of_token(secret + "x") is None
+    assert store.unit_of_token("") is None
+    engine = sa.create_engine(url_of(db))
+    with engine.connect() as connection:
+        stored = [tuple(row) for row in connection.exec_driver_sql("SELECT * FROM tokens")]
+    engine.dispose()
+    assert secret not in repr(stored)  # only its digest is stored
+    assert store.revoke_token(number) is True
+    assert store.unit_of_token(secret) is None
+    assert store.revoke_token(number) is False
+    assert [(t.id, t.unit, t.revoked_at is not None) for t in store.token_list()] == [
+        (number, "ga", True),
+        (other, "cgj", False),
+    ]
+
+
+def test_tokens_from_the_command_line(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    created = run_cli(
+        "token", "create", "公安", "--catalog", str(PANLONG), "--db", db, "--format", "json"
+    )
+    assert created.code == 0, created.err
+    document = json.loads(created.out)
+    assert document["unit"] == "ga" and document["token"].startswith("dl_")
+    assert document["token"] not in run_cli("token", "list", "--db", db).out
+    assert run_cli("token", "revoke", str(document["number"]), "--db", db).code == 0
+    assert run_cli("token", "revoke", str(document["number"]), "--db", db).code == 1
+    unknown = run_cli("token", "create", "城管局x", "--catalog", str(PANLONG), "--db", db)
+    assert unknown.code == 2 and "did you mean cgj" in unknown.err

@@ -25,6 +25,7 @@ from dutylist.commands import (
     schema,
     tasks,
     test,
+    token,
     whistle,
     who,
 )
@@ -33,7 +34,7 @@ from dutylist.errors import UsageError
 from dutylist.gcpause import collector_paused
 from dutylist.i18n import LANGS, Lang, default_lang
 
-COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema, whistle)
+COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema, whistle, token)
 
 
 def build_parser() -> argparse.ArgumentParser:

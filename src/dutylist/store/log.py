@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,24 @@ deadlines = sa.Table(
     sa.Column("after_minutes", sa.Integer, nullable=False),
 )
 
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("unit", sa.String(200), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("revoked_at", sa.String(40)),
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    id: int
+    unit: str
+    created_at: str
+    revoked_at: str | None
+
 
 @dataclass(frozen=True)
 class Event:
@@ -106,6 +125,10 @@ def event_hash(prev: str, seq: int, whistle: str, at: str, kind: str, unit: str 
                actor: str, data: str) -> str:  # fmt: skip
     body = json.dumps([prev, seq, whistle, at, kind, unit, actor, data], ensure_ascii=False)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def _now() -> str:
@@ -305,6 +328,43 @@ class Store:
                 seq = self._append(connection, row.whistle, moment, "escalate", None, actor, data)
                 done.append(Event(seq, row.whistle, moment, "escalate", None, actor, data))
         return done
+
+    # -- tokens ------------------------------------------------------------------------------
+    def create_token(self, unit: str) -> tuple[int, str]:
+        """A new API token for `unit`: its number, and the secret — shown this once; the
+        store keeps only its SHA-256 (a random 256-bit secret needs no slow hash)."""
+        secret = "dl_" + secrets.token_urlsafe(32)
+        with self.engine.begin() as connection:
+            inserted = connection.execute(
+                tokens.insert().values(unit=unit, digest=_digest(secret), created_at=_now())
+            ).inserted_primary_key
+        assert inserted is not None
+        return int(inserted[0]), secret
+
+    def revoke_token(self, number: int) -> bool:
+        """Revoke a token; False if there is no such token or it was revoked already."""
+        with self.engine.begin() as connection:
+            done = connection.execute(
+                tokens.update()
+                .where(tokens.c.id == number, tokens.c.revoked_at.is_(None))
+                .values(revoked_at=_now())
+            )
+        return bool(done.rowcount)
+
+    def unit_of_token(self, secret: str) -> str | None:
+        """The unit a token acts for; None for an unknown or revoked token."""
+        with self.engine.connect() as connection:
+            unit = connection.execute(
+                sa.select(tokens.c.unit).where(
+                    tokens.c.digest == _digest(secret), tokens.c.revoked_at.is_(None)
+                )
+            ).scalar()
+        return None if unit is None else str(unit)
+
+    def token_list(self) -> list[Token]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(tokens).order_by(tokens.c.id)).all()
+        return [Token(r.id, r.unit, r.created_at, r.revoked_at) for r in rows]
 
     # -- reading ---------------------------------------------------------------------------
     def events(self, whistle_id: str) -> list[Event]:
