@@ -414,3 +414,21 @@ def test_tokens_from_the_command_line(run_cli: Callable[..., Run], tmp_path: Pat
     assert run_cli("token", "revoke", str(document["number"]), "--db", db).code == 1
     unknown = run_cli("token", "create", "城管局x", "--catalog", str(PANLONG), "--db", db)
     assert unknown.code == 2 and "did you mean cgj" in unknown.err
+
+
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("{tmp}/not-a-database.db", "file is not a database"),
+        ("postgresql+psycopg://postgres@127.0.0.1:1/none", "Connection refused"),
+        ("mysql://nobody@127.0.0.1/none", "cannot open the whistle store"),
+        ("/proc/no/such/whistles.db", "cannot open the whistle store"),
+    ],
+)
+def test_a_store_that_cannot_be_opened_is_a_clear_error_not_a_traceback(
+    run_cli: Callable[..., Run], tmp_path: Path, where: str, says: str
+) -> None:
+    (tmp_path / "not-a-database.db").write_text("hello", "utf-8")
+    result = run_cli("whistle", "list", "--db", where.format(tmp=tmp_path))
+    assert result.code == 2
+    assert says in result.err and "Traceback" not in result.err

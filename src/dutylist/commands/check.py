@@ -15,6 +15,7 @@ from dutylist.commands.common import (
     add_today_option,
     emit,
     lang_of,
+    open_store,
     output_file,
 )
 from dutylist.findings import Finding, Severity
@@ -88,9 +89,8 @@ def _codes(values: Sequence[str]) -> list[str]:
 def _histories(db: str) -> list[Any]:
     """Every whistle of the store, as the dispute check reads them."""
     from dutylist.checks import disputes
-    from dutylist.store.log import Store
 
-    store = Store(db)
+    store = open_store(db)
     try:
         found = []
         for whistle in store.whistle_ids():

@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dutylist.errors import UsageError
 from dutylist.i18n import Lang, default_lang
@@ -121,3 +122,16 @@ def add_today_option(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="judge overdue tasks as of DATE, YYYY-MM-DD (default: the real date)",
     )
+
+
+def open_store(db: str | None) -> Any:
+    """The whistle store at `--db` (default: the user's data folder), or a usage error
+    that says why it cannot be opened."""
+    from dutylist.store.log import Store, StoreUnavailable
+
+    try:
+        return Store(db)
+    except StoreUnavailable as error:
+        raise UsageError(
+            str(error), "give --db a writable file, or a database URL that answers"
+        ) from None

@@ -14,6 +14,7 @@ from dutylist.commands.common import (
     add_subcommand,
     catalog_path,
     lang_of,
+    open_store,
 )
 from dutylist.errors import UsageError
 
@@ -50,9 +51,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dutylist.store.log import Store
-
-    store = Store(args.db)
+    store = open_store(args.db)
     try:
         if args.action == "create":
             unit = _unit(args)

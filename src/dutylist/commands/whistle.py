@@ -17,6 +17,7 @@ from dutylist.commands.common import (
     catalog_path,
     emit,
     lang_of,
+    open_store,
     output_file,
 )
 from dutylist.errors import UsageError
@@ -98,9 +99,8 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dutylist.store.lifecycle import REJECT_REASONS, IllegalTransition
-    from dutylist.store.log import Store
 
-    store = Store(args.db)
+    store = open_store(args.db)
     try:
         if args.action == "blow":
             return _blow(args, store)

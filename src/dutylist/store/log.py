@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError as AlembicError
 
 from dutylist.store.lifecycle import WhistleState, apply, fold
 
@@ -169,15 +170,31 @@ def _sqlite_engine(url: str) -> sa.Engine:
     return engine
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be opened: a folder that cannot be made, a file that is not a
+    database, a server that does not answer, a URL no driver reads. The message says
+    which, in the user's terms."""
+
+
 class Store:
     def __init__(self, db: str | Path | None = None) -> None:
-        self.url = url_of(db)
-        self.engine = (
-            _sqlite_engine(self.url)
-            if self.url.startswith("sqlite")
-            else sa.create_engine(self.url)
-        )
-        self._upgrade()
+        shown = str(db) if db is not None else str(default_path())
+        try:
+            self.url = url_of(db)
+            self.engine = (
+                _sqlite_engine(self.url)
+                if self.url.startswith("sqlite")
+                else sa.create_engine(self.url)
+            )
+            self._upgrade()
+        except (
+            OSError,
+            ImportError,
+            sa.exc.SQLAlchemyError,
+            AlembicError,
+        ) as error:  # ImportError: no driver for the URL
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise StoreUnavailable(f"cannot open the whistle store {shown}: {reason}") from None
 
     def _upgrade(self) -> None:
         config = Config()
