@@ -343,7 +343,7 @@ def test_a_case_passed_back_and_forth_is_a_finding_at_the_duty_that_routed_it(
     assert run_cli(*blow).code == 0  # W000002: rejected once, then settled — no finding
     for args in (
         ["reject", "W000001", "--unit", "ga", "--reason", "职能交叉"],
-        ["reassign", "W000001", "--to", "cgj", "--as", "gulou"],
+        ["reassign", "W000001", "--to", "城管", "--as", "gulou", "--catalog", str(PANLONG)],
         ["reject", "W000001", "--unit", "cgj", "--reason", "不属于职责范围"],
         ["reject", "W000002", "--unit", "scjg", "--reason", "职能交叉"],
     ):
@@ -373,6 +373,10 @@ def test_a_case_passed_back_and_forth_is_a_finding_at_the_duty_that_routed_it(
         "at": "gulou.taoyuan",
         "with": {"night": True, "source": "社会生活"},
     }
+    nobody = run_cli(
+        "whistle", "reassign", "W000002", "--to", "城管局x", "--catalog", str(PANLONG), "--db", db
+    )
+    assert nobody.code == 2 and "did you mean cgj" in nobody.err
     without = run_cli("check", str(PANLONG), "--select", "DL310")
     assert without.code == 0  # no store, no dispute
     assert run_cli("explain", "DL310").code == 0

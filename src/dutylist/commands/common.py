@@ -135,3 +135,20 @@ def open_store(db: str | None) -> Any:
         raise UsageError(
             str(error), "give --db a writable file, or a database URL that answers"
         ) from None
+
+
+def unit_id(args: argparse.Namespace, text: str) -> str:
+    """The id of the unit `text` names (id, name or alias) in the `--catalog`, or a usage
+    error with a suggestion."""
+    from dutylist.lookup import Lookup
+    from dutylist.session import open_session
+
+    catalog = open_session(catalog_path(args), lang_of(args)).catalog
+    lookup = Lookup(catalog.units)
+    unit = lookup.find(text)
+    if unit is None:
+        close = lookup.suggest(text)
+        raise UsageError(
+            f"unknown unit '{text}'", "did you mean " + " or ".join(close) + "?" if close else None
+        )
+    return unit.id

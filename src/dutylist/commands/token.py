@@ -12,11 +12,9 @@ from dutylist.commands.common import (
     Parser,
     add_common,
     add_subcommand,
-    catalog_path,
-    lang_of,
     open_store,
+    unit_id,
 )
-from dutylist.errors import UsageError
 
 EXAMPLES = """\
 examples:
@@ -54,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     try:
         if args.action == "create":
-            unit = _unit(args)
+            unit = unit_id(args, args.unit)
             number, secret = store.create_token(unit)
             _out(args, {"number": number, "unit": unit, "token": secret},
                  f"token {number} for {unit} (shown once, keep it safe):\n{secret}")  # fmt: skip
@@ -76,23 +74,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         store.close()
-
-
-def _unit(args: argparse.Namespace) -> str:
-    """The unit's id, checked against the catalogue (an id, name or alias is accepted)."""
-    from dutylist.lookup import Lookup
-    from dutylist.session import open_session
-
-    catalog = open_session(catalog_path(args), lang_of(args)).catalog
-    lookup = Lookup(catalog.units)
-    unit = lookup.find(args.unit)
-    if unit is None:
-        close = lookup.suggest(args.unit)
-        raise UsageError(
-            f"unknown unit '{args.unit}'",
-            "did you mean " + " or ".join(close) + "?" if close else None,
-        )
-    return unit.id
 
 
 def _out(args: argparse.Namespace, document: dict[str, object], text: str) -> None:

@@ -19,6 +19,7 @@ from dutylist.commands.common import (
     lang_of,
     open_store,
     output_file,
+    unit_id,
 )
 from dutylist.errors import UsageError
 
@@ -189,7 +190,7 @@ def _data_of(args: argparse.Namespace) -> dict[str, Any]:
     if args.action == "reject":
         return {"reason": args.reason, "duty": args.duty}
     if args.action == "reassign":
-        return {"to": args.to}
+        return {"to": unit_id(args, args.to)}  # a unit of the catalogue (--catalog)
     if args.action == "evaluate":
         return {"by": args.by, "score": args.score}
     if args.action == "note":
