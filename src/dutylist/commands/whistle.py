@@ -25,8 +25,7 @@ from dutylist.errors import UsageError
 
 EXAMPLES = """\
 examples:
-  dutylist whistle blow 噪声扰民 --at 桃园社区 --set source=社会生活 --set night=true \
-      --catalog catalogs/panlong
+  dutylist whistle blow 噪声扰民 --at 桃园社区 --set source=社会生活 --set night=true
   dutylist whistle sign W000001 --unit ga          区公安分局 signs for its obligation (签收)
   dutylist whistle arrive W000001 --unit ga        and arrives on site (报到)
   dutylist whistle resolve W000001 --unit ga
@@ -35,12 +34,24 @@ examples:
   dutylist whistle show W000001                    the timeline, and what each unit may do next
   dutylist whistle sweep --now 2026-12-03T12:00+08:00   escalate what is overdue by then
   dutylist whistle verify                          is the log as it was written?
+Blowing routes the case on the catalogue of --catalog (default: the current folder).
 The store is a SQLite file under your data folder (~/.local/share/dutylist/whistles.db),
 or --db FILE, or --db postgresql+psycopg://… .
 exit: 0 done; 1 refused by the whistle's state (the message says what is allowed), or
       verify found an edit; 2 a usage error, an unknown whistle, a case that cannot be routed.
 """
 UNIT_EVENTS = ("sign", "arrive", "resolve", "reject")
+ACTION_HELP = {
+    "sign": "签收: a unit signs for its obligation",
+    "arrive": "报到: a unit arrives on site",
+    "resolve": "办结: a unit has done its part",
+    "reject": "退单: a unit refuses, with a reason and the duty it disputes",
+    "reassign": "改派: the blower or the district names a new lead",
+    "note": "备注: add a note",
+    "evaluate": "评价: the street's or the resident's satisfaction, 1-5",
+    "close": "结案: close, once every obligation is resolved",
+    "reopen": "重新开启: reopen a closed whistle",
+}
 OTHER_EVENTS = ("reassign", "note", "evaluate", "close", "reopen")
 
 
@@ -64,7 +75,7 @@ def add(commands: argparse._SubParsersAction) -> None:
     blow.add_argument("--key", help="idempotency key: a blow retried with it is not repeated")
     blow.add_argument("--as", dest="actor", metavar="WHO", help="who blows (default: the blower)")
     for name in (*UNIT_EVENTS, *OTHER_EVENTS):
-        action = actions.add_parser(name, help=f"{name} a whistle")
+        action = actions.add_parser(name, help=ACTION_HELP[name])
         action.add_argument("whistle", metavar="ID")
         action.add_argument("--unit", required=name in UNIT_EVENTS, help="the unit acting")
         action.add_argument("--as", dest="actor", metavar="WHO", help="who acts (default: --unit)")
