@@ -436,3 +436,96 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error_not_a_traceback(
     result = run_cli("whistle", "list", "--db", where.format(tmp=tmp_path))
     assert result.code == 2
     assert says in result.err and "Traceback" not in result.err
+
+
+# -- stats ----------------------------------------------------------------------------------------
+def _recount(store: Store, by: str) -> dict[Any, dict[str, Any]]:
+    """The same rates recomputed plainly in Python from the events alone."""
+    blows = {}
+    obliged: list[tuple[str, str, dt.datetime]] = []
+    first: dict[tuple[str, str, str], dt.datetime] = {}
+    scores: list[tuple[str, int]] = []
+    for event in store.all_events():
+        at = dt.datetime.fromisoformat(event.at)
+        if event.kind == "blow":
+            blows[event.whistle] = event.data
+            for unit in dict.fromkeys([event.data["lead"], *event.data.get("support", [])]):
+                obliged.append((event.whistle, unit, at))
+        elif event.kind == "reassign":
+            if event.data["to"] not in {u for w, u, _ in obliged if w == event.whistle}:
+                obliged.append((event.whistle, event.data["to"], at))
+        elif event.kind == "evaluate":
+            scores.append((event.whistle, event.data["score"]))
+        if event.unit:
+            first.setdefault((event.kind, event.whistle, event.unit), at)
+
+    def key(whistle: str, unit: str) -> Any:
+        blow = blows[whistle]
+        return {"unit": unit, "street": blow["blower"], "problem": blow["problem"]}[by]
+
+    table: dict[Any, dict[str, Any]] = {}
+    for whistle, unit, since in obliged:
+        row = table.setdefault(
+            key(whistle, unit), {"n": 0, "signed": 0, "arrived": 0, "resolved": 0, "rejected": 0}
+        )
+        limit = dt.timedelta(minutes=blows[whistle]["respond_within_minutes"])
+        row["n"] += 1
+        for kind, field in (("sign", "signed"), ("arrive", "arrived")):
+            when = first.get((kind, whistle, unit))
+            row[field] += when is not None and when - since <= limit
+        row["resolved"] += ("resolve", whistle, unit) in first
+        row["rejected"] += ("reject", whistle, unit) in first
+    return table
+
+
+def test_stats_by_sql_agree_with_a_plain_recount_from_the_events(store: Store) -> None:
+    start = dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC)
+
+    def at(minutes: int) -> str:
+        return stamp(start + dt.timedelta(minutes=minutes))
+
+    answer = {**BLOWN, "respond_within_minutes": 30}
+    w1, _ = store.blow("noise", "gulou", answer, "gulou", at=at(0))
+    w2, _ = store.blow(
+        "illegal-construction", "gulou", {**answer, "blower": "tuodong"}, "tuodong", at=at(5)
+    )
+    store.record(w1, "sign", "ga", unit="ga", at=at(10))  # in time
+    store.record(w1, "arrive", "ga", unit="ga", at=at(45))  # late
+    store.record(w1, "resolve", "ga", unit="ga", at=at(60))
+    store.record(w1, "reject", "scjg", unit="scjg", data={"reason": "职能交叉"}, at=at(12))
+    store.record(w1, "reassign", "gulou", data={"to": "cgj"}, at=at(20))
+    store.record(w1, "sign", "cgj", unit="cgj", at=at(40))  # 20 min after its reassignment
+    store.record(w2, "sign", "ga", unit="ga", at=at(50))  # late
+    store.record(w1, "evaluate", "gulou", data={"by": "resident", "score": 5}, at=at(70))
+    for by in ("unit", "street", "problem"):
+        sql = {row["key"]: row for row in store.stats(by)}
+        plain = _recount(store, by)
+        assert set(sql) == set(plain), by
+        for group, row in plain.items():
+            seen = sql[group]
+            assert (seen["obligations"], seen["signed_in_time"], seen["arrived_in_time"],
+                    seen["resolved"], seen["rejected"]) == (row["n"], row["signed"], row["arrived"],
+                                                            row["resolved"], row["rejected"]), (by, group)  # fmt: skip
+    by_unit = {row["key"]: row for row in store.stats("unit")}
+    assert by_unit["ga"]["response_rate"] == 0.5 and by_unit["ga"]["on_time_rate"] == 0.0
+    assert by_unit["cgj"]["signed_in_time"] == 1 and by_unit["cgj"]["mean_sign_minutes"] == 20.0
+    assert by_unit["ga"]["satisfaction_rate"] == 1.0
+    weeks = store.stats("week")
+    assert [row["key"] for row in weeks] == ["2026-W49"] and weeks[0]["obligations"] == 5
+
+
+def test_stats_from_the_command_line(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    run_cli(
+        "whistle", "blow", "噪声扰民", "--at", "桃园社区", "--set", "source=社会生活",
+        "--set", "night=true", "--catalog", str(PANLONG), "--db", db,
+    )  # fmt: skip
+    run_cli("whistle", "sign", "W000001", "--unit", "ga", "--db", db)
+    rows = json.loads(run_cli("whistle", "stats", "--db", db, "--format", "json").out)["rows"]
+    ga = next(row for row in rows if row["key"] == "ga")
+    assert ga["obligations"] == 1 and ga["response_rate"] == 1.0
+    table = run_cli("whistle", "stats", "--by", "street", "--db", db, "--format", "markdown").out
+    assert table.startswith("| street | 任务数 | 响应率 |") and "| gulou | 5 | 20% |" in table
+    assert run_cli(
+        "whistle", "stats", "--by", "street", "--db", db, "--format", "csv"
+    ).out.startswith("street,obligations")

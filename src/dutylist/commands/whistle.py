@@ -101,10 +101,15 @@ def add(commands: argparse._SubParsersAction) -> None:
         "--now", type=_moment, metavar="TIME", help="judge as of TIME, ISO 8601 (default: now)"
     )
     actions.add_parser("verify", help="check the hash chain of the whole log")
+    stats = actions.add_parser(
+        "stats", help="响应率, 按时报到率, 解决率, 满意率 by unit, street, problem or week"
+    )
+    stats.add_argument("--by", choices=("unit", "street", "problem", "week"), default="unit")
     export = actions.add_parser("export", help="every event, as CSV or JSON Lines")
     export.add_argument("--output", type=output_file, metavar="FILE", help="write to FILE")
     for name, sub in actions.choices.items():
-        add_common(sub, ("csv", "jsonl") if name == "export" else ("text", "json"))
+        formats = {"export": ("csv", "jsonl"), "stats": ("text", "json", "csv", "markdown")}
+        add_common(sub, formats.get(name, ("text", "json")))
         sub.add_argument("--db", metavar="FILE|URL", help="the store (default: your data folder)")
     parser.set_defaults(handler=run)
 
@@ -120,6 +125,9 @@ def run(args: argparse.Namespace) -> int:
             return _list(args, store)
         if args.action == "verify":
             return _verify(args, store)
+        if args.action == "stats":
+            sys.stdout.write(_stats(store.stats(args.by), args.by, args.format))
+            return EXIT_OK
         if args.action == "export":
             emit(_export(store, args.format), args.output)
             return EXIT_OK
@@ -162,6 +170,44 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         store.close()
+
+
+STATS_COLUMNS = (
+    ("obligations", "任务数"),
+    ("response_rate", "响应率"),
+    ("on_time_rate", "按时报到率"),
+    ("resolution_rate", "解决率"),
+    ("satisfaction_rate", "满意率"),
+    ("rejected", "退单"),
+    ("mean_sign_minutes", "平均签收(分)"),
+    ("mean_arrive_minutes", "平均报到(分)"),
+)
+
+
+def _stats(rows: list[dict[str, Any]], by: str, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"by": by, "rows": rows}, ensure_ascii=False, indent=2) + "\n"
+
+    def cell(value: Any, name: str) -> str:
+        if value is None:
+            return "-"
+        if name.endswith("_rate"):
+            return f"{value:.0%}" if fmt != "csv" else str(value)
+        return str(value)
+
+    header = [by, *(zh for _, zh in STATS_COLUMNS)]
+    table = [[str(r["key"]), *(cell(r[name], name) for name, _ in STATS_COLUMNS)] for r in rows]
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        csv.writer(out).writerows([[by, *(name for name, _ in STATS_COLUMNS)], *table])
+        return out.getvalue()
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in table]) + "\n"
+    return "\n".join("  ".join(row) for row in [header, *table]) + "\n"
 
 
 def _export(store: Any, fmt: str) -> str:

@@ -27,7 +27,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError as AlembicError
 
-from dutylist.store.lifecycle import WhistleState, apply, fold
+from dutylist.store.lifecycle import PENDING, REJECTED, WhistleState, apply, fold
 
 GENESIS = "0" * 64
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -42,6 +42,9 @@ whistles = sa.Table(
     sa.Column("problem", sa.String(200), nullable=False),
     sa.Column("place", sa.String(200), nullable=False),
     sa.Column("blown_at", sa.String(40), nullable=False),
+    sa.Column("street", sa.String(200)),
+    sa.Column("week", sa.String(10)),
+    sa.Column("respond_s", sa.Integer),
 )
 events = sa.Table(
     "events",
@@ -55,6 +58,23 @@ events = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("at_s", sa.Float),  # the time in seconds, for the stats (not in the hash)
+)
+obligations = sa.Table(
+    "obligations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("whistle", sa.String(32), sa.ForeignKey("whistles.id"), nullable=False),
+    sa.Column("unit", sa.String(200), nullable=False),
+    sa.Column("since_s", sa.Float, nullable=False),
+)
+evaluations = sa.Table(
+    "evaluations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("whistle", sa.String(32), sa.ForeignKey("whistles.id"), nullable=False),
+    sa.Column("by", sa.String(20), nullable=False),
+    sa.Column("score", sa.Integer, nullable=False),
 )
 
 deadlines = sa.Table(
@@ -130,6 +150,25 @@ def event_hash(prev: str, seq: int, whistle: str, at: str, kind: str, unit: str 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _minutes(seconds: Any) -> float | None:
+    return None if seconds is None else round(float(seconds) / 60, 1)
+
+
+def _rate(part: Any, whole: int) -> float | None:
+    return None if not whole else round(int(part or 0) / whole, 4)
+
+
+def _seconds(at: str) -> float:
+    return dt.datetime.fromisoformat(at).timestamp()
+
+
+def _week(at: str) -> str:
+    """The ISO week of a moment, in Beijing time (the week the street works in)."""
+    local = dt.datetime.fromisoformat(at).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def _now() -> str:
@@ -243,11 +282,24 @@ class Store:
                     problem=problem,
                     place=place,
                     blown_at=when,
+                    street=answer.get("blower"),
+                    week=_week(when),
+                    respond_s=(
+                        None
+                        if answer.get("respond_within_minutes") is None
+                        else int(answer["respond_within_minutes"]) * 60
+                    ),
                 )
             )
-            data = {"problem": problem, "place": place, **answer}
-            apply(None, "blow", None, data)
+            data = {**answer, "problem": problem, "place": place}
+            blown_state = apply(None, "blow", None, data)
             self._append(connection, whistle_id, when, "blow", None, actor, data)
+            for unit in blown_state.obligations:
+                connection.execute(
+                    obligations.insert().values(
+                        whistle=whistle_id, unit=unit, since_s=_seconds(when)
+                    )
+                )
             blown = dt.datetime.fromisoformat(when)
             for step, escalation in enumerate(answer.get("escalate") or ()):
                 after = int(escalation["after_minutes"])
@@ -278,7 +330,21 @@ class Store:
             self._lock(connection)
             state = fold((e.kind, e.unit, e.data) for e in self._events(connection, whistle_id))
             after = apply(state, kind, unit, payload)
-            self._append(connection, whistle_id, at or _now(), kind, unit, actor, payload)
+            when = at or _now()
+            self._append(connection, whistle_id, when, kind, unit, actor, payload)
+            for obliged, now_state in after.obligations.items():
+                if state.obligations.get(obliged) in (None, REJECTED) and now_state == PENDING:
+                    connection.execute(  # a new obligation, from a reassignment
+                        obligations.insert().values(
+                            whistle=whistle_id, unit=obliged, since_s=_seconds(when)
+                        )
+                    )
+            if kind == "evaluate":
+                connection.execute(
+                    evaluations.insert().values(
+                        whistle=whistle_id, by=payload["by"], score=int(payload["score"])
+                    )
+                )
         return after
 
     def _lock(self, connection: sa.Connection) -> None:
@@ -309,6 +375,7 @@ class Store:
                 seq=seq, whistle=whistle_id, at=at, kind=kind, unit=unit, actor=actor, data=text,
                 prev_hash=prev,
                 hash=event_hash(prev, seq, whistle_id, at, kind, unit, actor, text),
+                at_s=_seconds(at),
             )
         )  # fmt: skip
         return seq
@@ -345,6 +412,98 @@ class Store:
                 seq = self._append(connection, row.whistle, moment, "escalate", None, actor, data)
                 done.append(Event(seq, row.whistle, moment, "escalate", None, actor, data))
         return done
+
+    # -- stats ---------------------------------------------------------------------------------
+    def stats(self, by: str) -> list[dict[str, Any]]:
+        """The rates of the reform, by `unit`, `street`, `problem` or `week`, computed by SQL
+        over the events: obligations; signed and arrived within the whistle's time limit
+        (响应率, 按时报到率); resolved (解决率); rejected (退单); the mean minutes to sign
+        and to arrive; evaluations and those scoring 4 or 5 (满意率)."""
+        key = {
+            "unit": obligations.c.unit,
+            "street": whistles.c.street,
+            "problem": whistles.c.problem,
+            "week": whistles.c.week,
+        }[by]
+        first = {
+            kind: sa.select(events.c.whistle, events.c.unit, sa.func.min(events.c.at_s).label("t"))
+            .where(events.c.kind == kind)
+            .group_by(events.c.whistle, events.c.unit)
+            .subquery(kind)
+            for kind in ("sign", "arrive", "resolve", "reject")
+        }
+        joined = obligations.join(whistles, whistles.c.id == obligations.c.whistle)
+        for sub in first.values():
+            joined = joined.outerjoin(
+                sub,
+                sa.and_(sub.c.whistle == obligations.c.whistle, sub.c.unit == obligations.c.unit),
+            )
+
+        def in_time(sub: Any) -> Any:
+            limit = whistles.c.respond_s
+            waited = sub.c.t - obligations.c.since_s
+            return sa.func.sum(
+                sa.case(
+                    (sa.and_(sub.c.t.is_not(None), sa.or_(limit.is_(None), waited <= limit)), 1),
+                    else_=0,
+                )
+            )
+
+        def happened(sub: Any) -> Any:
+            return sa.func.sum(sa.case((sub.c.t.is_not(None), 1), else_=0))
+
+        query = (
+            sa.select(
+                key.label("key"),
+                sa.func.count().label("obligations"),
+                in_time(first["sign"]).label("signed_in_time"),
+                in_time(first["arrive"]).label("arrived_in_time"),
+                happened(first["resolve"]).label("resolved"),
+                happened(first["reject"]).label("rejected"),
+                sa.func.avg(first["sign"].c.t - obligations.c.since_s).label("sign_s"),
+                sa.func.avg(first["arrive"].c.t - obligations.c.since_s).label("arrive_s"),
+            )
+            .select_from(joined)
+            .group_by(key)
+            .order_by(key)
+        )
+        judged = evaluations.join(whistles, whistles.c.id == evaluations.c.whistle)
+        if by == "unit":
+            judged = judged.join(obligations, obligations.c.whistle == evaluations.c.whistle)
+        satisfaction = (
+            sa.select(
+                key.label("key"),
+                sa.func.count().label("evaluations"),
+                sa.func.sum(sa.case((evaluations.c.score >= 4, 1), else_=0)).label("satisfied"),
+            )
+            .select_from(judged)
+            .group_by(key)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+            judged_rows = {r.key: r for r in connection.execute(satisfaction)}
+        result = []
+        for row in rows:
+            judged_row = judged_rows.get(row.key)
+            count = int(row.obligations)
+            evaluated = int(judged_row.evaluations) if judged_row else 0
+            satisfied = int(judged_row.satisfied or 0) if judged_row else 0
+            result.append({
+                "key": row.key,
+                "obligations": count,
+                "signed_in_time": int(row.signed_in_time or 0),
+                "arrived_in_time": int(row.arrived_in_time or 0),
+                "resolved": int(row.resolved or 0),
+                "rejected": int(row.rejected or 0),
+                "response_rate": _rate(row.signed_in_time, count),
+                "on_time_rate": _rate(row.arrived_in_time, count),
+                "resolution_rate": _rate(row.resolved, count),
+                "mean_sign_minutes": _minutes(row.sign_s),
+                "mean_arrive_minutes": _minutes(row.arrive_s),
+                "evaluations": evaluated,
+                "satisfaction_rate": _rate(satisfied, evaluated),
+            })  # fmt: skip
+        return result
 
     # -- tokens ------------------------------------------------------------------------------
     def create_token(self, unit: str) -> tuple[int, str]:
