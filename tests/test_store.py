@@ -529,3 +529,21 @@ def test_stats_from_the_command_line(run_cli: Callable[..., Run], tmp_path: Path
     assert run_cli(
         "whistle", "stats", "--by", "street", "--db", db, "--format", "csv"
     ).out.startswith("street,obligations")
+
+
+def test_stats_p90_and_period(store: Store) -> None:
+    start = dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC)
+    answer = {"lead": "ga", "support": [], "blower": "gulou", "respond_within_minutes": 30}
+    for minute in range(1, 11):  # ten whistles, signed 1, 2, … 10 minutes after each blow
+        blown = start + dt.timedelta(hours=minute)
+        whistle, _ = store.blow("noise", "gulou", answer, "gulou", at=stamp(blown))
+        store.record(
+            whistle, "sign", "ga", unit="ga", at=stamp(blown + dt.timedelta(minutes=minute))
+        )
+    [ga] = store.stats("unit")
+    assert ga["obligations"] == 10 and ga["mean_sign_minutes"] == 5.5
+    assert ga["p90_sign_minutes"] == 9.0  # nearest rank: 9 of the 10 waits are at most 9 min
+    assert ga["p90_arrive_minutes"] is None
+    [later] = store.stats("unit", since=start + dt.timedelta(hours=6))
+    assert later["obligations"] == 5 and later["mean_sign_minutes"] == 8.0
+    assert store.stats("unit", until=start) == []

@@ -105,6 +105,8 @@ def add(commands: argparse._SubParsersAction) -> None:
         "stats", help="响应率, 按时报到率, 解决率, 满意率 by unit, street, problem or week"
     )
     stats.add_argument("--by", choices=("unit", "street", "problem", "week"), default="unit")
+    stats.add_argument("--since", type=_moment, metavar="TIME", help="whistles blown from TIME on")
+    stats.add_argument("--until", type=_moment, metavar="TIME", help="whistles blown before TIME")
     export = actions.add_parser("export", help="every event, as CSV or JSON Lines")
     export.add_argument("--output", type=output_file, metavar="FILE", help="write to FILE")
     for name, sub in actions.choices.items():
@@ -126,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "verify":
             return _verify(args, store)
         if args.action == "stats":
-            sys.stdout.write(_stats(store.stats(args.by), args.by, args.format))
+            rows = store.stats(args.by, args.since, args.until)
+            sys.stdout.write(_stats(rows, args.by, args.format))
             return EXIT_OK
         if args.action == "export":
             emit(_export(store, args.format), args.output)
@@ -181,6 +184,7 @@ STATS_COLUMNS = (
     ("rejected", "退单"),
     ("mean_sign_minutes", "平均签收(分)"),
     ("mean_arrive_minutes", "平均报到(分)"),
+    ("p90_arrive_minutes", "报到90%(分)"),
 )
 
 

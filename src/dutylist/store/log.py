@@ -152,6 +152,14 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def _p90(values: list[float]) -> float | None:
+    """The 90th percentile, nearest rank (the value 90 % of the waits do not exceed)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, -(-9 * len(ordered) // 10) - 1)]
+
+
 def _minutes(seconds: Any) -> float | None:
     return None if seconds is None else round(float(seconds) / 60, 1)
 
@@ -414,11 +422,18 @@ class Store:
         return done
 
     # -- stats ---------------------------------------------------------------------------------
-    def stats(self, by: str) -> list[dict[str, Any]]:
+    def stats(
+        self, by: str, since: dt.datetime | None = None, until: dt.datetime | None = None
+    ) -> list[dict[str, Any]]:
         """The rates of the reform, by `unit`, `street`, `problem` or `week`, computed by SQL
         over the events: obligations; signed and arrived within the whistle's time limit
         (响应率, 按时报到率); resolved (解决率); rejected (退单); the mean minutes to sign
-        and to arrive; evaluations and those scoring 4 or 5 (满意率)."""
+        and to arrive (and their 90th percentile); evaluations and those scoring 4 or 5
+        (满意率). `since` / `until` keep the whistles blown in that period (until: before)."""
+        period = sa.and_(
+            whistles.c.blown_at >= stamp(since) if since else sa.true(),
+            whistles.c.blown_at < stamp(until) if until else sa.true(),
+        )
         key = {
             "unit": obligations.c.unit,
             "street": whistles.c.street,
@@ -464,8 +479,18 @@ class Store:
                 sa.func.avg(first["arrive"].c.t - obligations.c.since_s).label("arrive_s"),
             )
             .select_from(joined)
+            .where(period)
             .group_by(key)
             .order_by(key)
+        )
+        waits = (
+            sa.select(
+                key.label("key"),
+                (first["sign"].c.t - obligations.c.since_s).label("sign"),
+                (first["arrive"].c.t - obligations.c.since_s).label("arrive"),
+            )
+            .select_from(joined)
+            .where(period)
         )
         judged = evaluations.join(whistles, whistles.c.id == evaluations.c.whistle)
         if by == "unit":
@@ -477,11 +502,18 @@ class Store:
                 sa.func.sum(sa.case((evaluations.c.score >= 4, 1), else_=0)).label("satisfied"),
             )
             .select_from(judged)
+            .where(period)
             .group_by(key)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
             judged_rows = {r.key: r for r in connection.execute(satisfaction)}
+            waited: dict[Any, dict[str, list[float]]] = {}
+            for wait in connection.execute(waits):
+                mine = waited.setdefault(wait.key, {"sign": [], "arrive": []})
+                for name in ("sign", "arrive"):
+                    if getattr(wait, name) is not None:
+                        mine[name].append(float(getattr(wait, name)))
         result = []
         for row in rows:
             judged_row = judged_rows.get(row.key)
@@ -500,6 +532,8 @@ class Store:
                 "resolution_rate": _rate(row.resolved, count),
                 "mean_sign_minutes": _minutes(row.sign_s),
                 "mean_arrive_minutes": _minutes(row.arrive_s),
+                "p90_sign_minutes": _minutes(_p90(waited.get(row.key, {}).get("sign", []))),
+                "p90_arrive_minutes": _minutes(_p90(waited.get(row.key, {}).get("arrive", []))),
                 "evaluations": evaluated,
                 "satisfaction_rate": _rate(satisfied, evaluated),
             })  # fmt: skip
