@@ -53,6 +53,8 @@ def postgres_url() -> Iterator[str]:
         message = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
         if os.environ.get("CI") == "true":
             pytest.fail(message + " — under CI a missing server is a failure")
+        # a developer's machine without the package: the SQLite half still runs; CI (and
+        # `make test`, which installs the package) never gets here
         pytest.skip(message)
     prefix, uid = _as_server_user()
     # not under pytest's folder: as root that is closed to the server's own user

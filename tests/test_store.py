@@ -547,3 +547,21 @@ def test_stats_p90_and_period(store: Store) -> None:
     [later] = store.stats("unit", since=start + dt.timedelta(hours=6))
     assert later["obligations"] == 5 and later["mean_sign_minutes"] == 8.0
     assert store.stats("unit", until=start) == []
+
+
+def test_the_tables_the_store_writes_are_the_ones_its_migrations_made(store: Store) -> None:
+    """The schema is said twice — as migrations (its history) and as the tables the code
+    writes — so a test holds the two to the same columns."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from dutylist.store.log import metadata
+
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    columns = [
+        d
+        for d in differences
+        if d[0] in ("add_column", "remove_column", "add_table", "remove_table")
+    ]
+    assert columns == [], columns
