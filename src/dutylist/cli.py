@@ -23,6 +23,7 @@ from dutylist.commands import (
     graph,
     matrix,
     schema,
+    serve,
     tasks,
     test,
     token,
@@ -34,7 +35,7 @@ from dutylist.errors import UsageError
 from dutylist.gcpause import collector_paused
 from dutylist.i18n import LANGS, Lang, default_lang
 
-COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema, whistle, token)
+COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema, whistle, token, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

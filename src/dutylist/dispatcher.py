@@ -21,32 +21,40 @@ from dutylist.session import Session, open_session
 
 
 class Dispatcher:
-    def __init__(self, path: Path, engine: str = "index", lang: Lang = "en") -> None:
+    def __init__(
+        self, path: Path, engine: str = "index", lang: Lang = "en", prepare: bool = True
+    ) -> None:
+        """`prepare=False` answers each problem's cells as they are first asked for (one
+        case from the command line), instead of all of them up front (a service)."""
         self.path = path
         self.engine_name = engine
         self.lang = lang
+        self.prepare = prepare
         self._reloading = threading.Lock()
-        self._session, self._engine = self._build()
+        self._current = self._build()
 
     def _build(self) -> tuple[Session, Router]:
         session = open_session(self.path, self.lang)
         engine = make_engine(session.compiled, self.engine_name)
-        if isinstance(engine, IndexEngine):
+        if self.prepare and isinstance(engine, IndexEngine):
             engine.prepare()
         return session, engine
 
     @property
     def session(self) -> Session:
-        return self._session
+        return self._current[0]
+
+    def current(self) -> tuple[Session, Router]:
+        """The catalogue and the engine built from it, as one pair (a reload swaps both)."""
+        return self._current
 
     def route(
         self, problem: str, place: str | None = None, values: dict[str, Any] | None = None
     ) -> Answer:
-        engine = self._engine  # one read: the whole case sees one catalogue
+        engine = self._current[1]  # one read: the whole case sees one catalogue
         return engine.route(problem, place, values)
 
     def reload(self) -> None:
         """Read the catalogue again; raises (keeping the current one) if it cannot be used."""
         with self._reloading:
-            session, engine = self._build()
-            self._session, self._engine = session, engine
+            self._current = self._build()

@@ -19,7 +19,6 @@ from dutylist.commands.common import (
     lang_of,
     open_store,
     output_file,
-    unit_id,
 )
 from dutylist.errors import UsageError
 
@@ -86,6 +85,7 @@ def add(commands: argparse._SubParsersAction) -> None:
                 help="属地不符 | 权属不清 | 职能交叉 | 不属于职责范围 | 其他",
             )
             action.add_argument("--duty", help="the duty the rejection disputes")
+            action.add_argument("--text", help="what the unit says (needed with 其他)")
         if name == "reassign":
             action.add_argument("--to", required=True, metavar="UNIT", help="the new lead")
         if name == "evaluate":
@@ -117,62 +117,74 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dutylist.store.lifecycle import REJECT_REASONS, IllegalTransition
+    from dutylist.service.failures import Conflict, NotFound, Refused
 
     store = open_store(args.db)
     try:
-        if args.action == "blow":
-            return _blow(args, store)
-        if args.action == "list":
-            return _list(args, store)
-        if args.action == "verify":
-            return _verify(args, store)
-        if args.action == "stats":
-            rows = store.stats(args.by, args.since, args.until)
-            sys.stdout.write(_stats(rows, args.by, args.format))
-            return EXIT_OK
-        if args.action == "export":
-            emit(_export(store, args.format), args.output)
-            return EXIT_OK
-        if args.action == "sweep":
-            escalated = store.sweep(args.now)
-            if args.format == "json":
-                _emit(args, {"escalated": [{"whistle": e.whistle, **e.data} for e in escalated]})
-            else:
-                for event in escalated:
-                    sys.stdout.write(
-                        f"{event.whistle}: escalated to {event.data['to']} "
-                        f"({event.data['after_minutes']} min after it was blown)\n"
-                    )
-                sys.stdout.write(f"{len(escalated)} escalated\n")
-            return EXIT_OK
-        if args.action == "show":
-            return _show(args, store)
-        if args.action == "reject" and args.reason not in REJECT_REASONS:
-            raise UsageError(f"--reason {args.reason}", "one of: " + ", ".join(REJECT_REASONS))
-        data = _data_of(args)
-        try:
-            state = store.record(
-                args.whistle, args.action, args.actor or args.unit or "cli", args.unit, data
-            )
-        except KeyError:
-            raise UsageError(
-                f"no whistle {args.whistle}", "see them with: dutylist whistle list"
-            ) from None
-        except IllegalTransition as refused:
-            sys.stderr.write(f"dutylist: {refused.message(lang_of(args))}\n")
-            return EXIT_FINDINGS
-        _emit(
-            args,
-            {
-                "whistle": args.whistle,
-                "status": state.status,
-                "obligations": dict(state.obligations),
-            },
-        )
-        return EXIT_OK
+        return _run(args, store)
+    except Conflict as refused:  # the whistle's state does not allow it: says what does
+        sys.stderr.write(f"dutylist: {refused.message(lang_of(args))}\n")
+        return EXIT_FINDINGS
+    except NotFound as missing:
+        hint = "see them with: dutylist whistle list"
+        raise UsageError(missing.message(lang_of(args)), hint) from None
+    except Refused as refused:
+        raise UsageError(refused.message(lang_of(args)), refused.hint) from None
     finally:
         store.close()
+
+
+def _run(args: argparse.Namespace, store: Any) -> int:
+    from dutylist.casein import parse_settings
+    from dutylist.service.access import OPERATOR
+
+    if args.action == "list":
+        return _list(args, store)
+    if args.action == "verify":
+        return _verify(args, store)
+    if args.action == "stats":
+        rows = store.stats(args.by, args.since, args.until)
+        sys.stdout.write(_stats(rows, args.by, args.format))
+        return EXIT_OK
+    if args.action == "export":
+        emit(_export(store, args.format), args.output)
+        return EXIT_OK
+    desk = _desk(args, store)
+    if args.action == "blow":
+        blown = desk.blow(OPERATOR, args.problem, args.at, parse_settings(args.set), args.text,
+                          args.key, actor=args.actor)  # fmt: skip
+        _emit(args, {"whistle": blown.whistle, "new": blown.new, "answer": blown.answer})
+        return EXIT_OK
+    if args.action == "sweep":
+        escalated = desk.sweep(OPERATOR, args.now)
+        if args.format == "json":
+            _emit(args, {"escalated": [{"whistle": e.whistle, **e.data} for e in escalated]})
+        else:
+            for event in escalated:
+                sys.stdout.write(
+                    f"{event.whistle}: escalated to {event.data['to']} "
+                    f"({event.data['after_minutes']} min after it was blown)\n"
+                )
+            sys.stdout.write(f"{len(escalated)} escalated\n")
+        return EXIT_OK
+    if args.action == "show":
+        return _show(args, store)
+    state = desk.act(OPERATOR, args.whistle, args.action, args.unit, _data_of(args),
+                     actor=args.actor)  # fmt: skip
+    _emit(
+        args,
+        {"whistle": args.whistle, "status": state.status, "obligations": dict(state.obligations)},
+    )
+    return EXIT_OK
+
+
+def _desk(args: argparse.Namespace, store: Any) -> Any:
+    """The desk, opening the `--catalog` only when a step needs it (a blow, a unit
+    named by its name, a reassignment): signing by unit id needs only the store."""
+    from dutylist.dispatcher import Dispatcher
+    from dutylist.service.desk import Desk
+
+    return Desk(lambda: Dispatcher(catalog_path(args), lang=lang_of(args), prepare=False), store)
 
 
 STATS_COLUMNS = (
@@ -249,48 +261,14 @@ def _moment(text: str) -> Any:
 
 def _data_of(args: argparse.Namespace) -> dict[str, Any]:
     if args.action == "reject":
-        return {"reason": args.reason, "duty": args.duty}
+        return {"reason": args.reason, "duty": args.duty, "text": args.text}
     if args.action == "reassign":
-        return {"to": unit_id(args, args.to)}  # a unit of the catalogue (--catalog)
+        return {"to": args.to}  # the desk finds it in the catalogue (--catalog)
     if args.action == "evaluate":
         return {"by": args.by, "score": args.score}
     if args.action == "note":
         return {"text": args.text}
     return {}
-
-
-def _blow(args: argparse.Namespace, store: Any) -> int:
-    from dutylist.casein import parse_settings, read_case
-    from dutylist.engine.index import IndexEngine
-    from dutylist.report.answer_json import answer_json
-    from dutylist.session import open_session
-
-    session = open_session(catalog_path(args), lang_of(args))
-    case = read_case(session.catalog, args.problem, args.at, parse_settings(args.set))
-    answer = IndexEngine(session.compiled).route(case.problem.id, case.place.id, case.values)
-    if answer.status != "routed":
-        raise UsageError(
-            f"this case is {answer.status}: there is nobody to summon",
-            f"see why: dutylist who {args.problem} --explain",
-        )
-    routed = answer_json(answer, session.catalog)
-    record = {
-        "lead": answer.lead,
-        "support": list(answer.support),
-        "blower": answer.blower,
-        "whistle": answer.whistle,
-        "respond_within_minutes": answer.respond_within_minutes,
-        "escalate": [{"after_minutes": e.after_minutes, "to": e.to} for e in answer.escalate],
-        "values": case.values,
-        "text": args.text,
-        "catalog": session.catalog.id,
-        "catalog_digest": session.digest,
-        "answer": routed,
-    }
-    actor = args.actor or answer.blower or session.catalog.root
-    whistle_id, new = store.blow(case.problem.id, case.place.id, record, actor, key=args.key)
-    _emit(args, {"whistle": whistle_id, "new": new, "answer": routed})
-    return EXIT_OK
 
 
 def _show(args: argparse.Namespace, store: Any) -> int:

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,22 @@ class Event:
     unit: str | None
     actor: str
     data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Whistle:
+    number: int
+    id: str
+    problem: str
+    place: str
+    blown_at: str
+    street: str | None
+    idempotency_key: str | None
+
+
+def _whistle_of(row: Any) -> Whistle:
+    return Whistle(row.number, row.id, row.problem, row.place, row.blown_at, row.street,
+                   row.idempotency_key)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -330,13 +346,18 @@ class Store:
         unit: str | None = None,
         data: Mapping[str, Any] | None = None,
         at: str | None = None,
+        guard: Callable[[WhistleState], None] | None = None,
     ) -> WhistleState:
         """Append one event, if the whistle's state allows it (`IllegalTransition` if
-        not, `KeyError` for an unknown whistle); returns the state after it."""
+        not, `KeyError` for an unknown whistle); returns the state after it. `guard`, if
+        given, sees the state under the write lock first and may refuse by raising (who
+        may act depends on that state, and it must not change in between)."""
         payload = dict(data or {})
         with self.engine.begin() as connection:
             self._lock(connection)
             state = fold((e.kind, e.unit, e.data) for e in self._events(connection, whistle_id))
+            if guard is not None:
+                guard(state)
             after = apply(state, kind, unit, payload)
             when = at or _now()
             self._append(connection, whistle_id, when, kind, unit, actor, payload)
@@ -604,6 +625,55 @@ class Store:
                 for r in rows:
                     yield Event(r.seq, r.whistle, r.at, r.kind, r.unit, r.actor, json.loads(r.data))
                 after = rows[-1].seq
+
+    def whistle(self, whistle_id: str) -> Whistle:
+        """What the store keeps of one whistle besides its events (`KeyError` if none)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(whistles).where(whistles.c.id == whistle_id)).first()
+        if row is None:
+            raise KeyError(whistle_id)
+        return _whistle_of(row)
+
+    def whistle_by_key(self, key: str) -> Whistle | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(whistles).where(whistles.c.idempotency_key == key)
+            ).first()
+        return None if row is None else _whistle_of(row)
+
+    def page(
+        self,
+        after: int = 0,
+        limit: int = 100,
+        problem: str | None = None,
+        street: str | None = None,
+        newest_first: bool = False,
+    ) -> list[tuple[Whistle, list[Event]]]:
+        """Up to `limit` whistles after number `after` (before it, newest first), each
+        with its events: a page of a list that may hold a million."""
+        number = whistles.c.number
+        query = sa.select(whistles)
+        if problem is not None:
+            query = query.where(whistles.c.problem == problem)
+        if street is not None:
+            query = query.where(whistles.c.street == street)
+        if newest_first:
+            query = query.where(number < after) if after else query
+            query = query.order_by(number.desc())
+        else:
+            query = query.where(number > after).order_by(number)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.limit(limit)).all()
+            ids = [r.id for r in rows]
+            found: dict[str, list[Event]] = {i: [] for i in ids}
+            if ids:
+                for r in connection.execute(
+                    sa.select(events).where(events.c.whistle.in_(ids)).order_by(events.c.seq)
+                ):
+                    found[r.whistle].append(
+                        Event(r.seq, r.whistle, r.at, r.kind, r.unit, r.actor, json.loads(r.data))
+                    )
+        return [(_whistle_of(r), found[r.id]) for r in rows]
 
     def state(self, whistle_id: str) -> WhistleState:
         return fold((e.kind, e.unit, e.data) for e in self.events(whistle_id))
