@@ -111,3 +111,12 @@ def fresh_database(url: str, name: str) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     return url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's store lives: a SQLite file, or a fresh database on the server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "whistles.db")
+    server = request.getfixturevalue("postgres_url")
+    return fresh_database(server, f"t{abs(hash(request.node.nodeid)) % 10**9}")

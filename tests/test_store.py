@@ -17,20 +17,11 @@ import sqlalchemy as sa
 from dutylist.store.lifecycle import IllegalTransition, apply, fold
 from dutylist.store.log import Store, stamp, url_of
 from tests.conftest import PANLONG, Run
-from tests.postgres import fresh_database, postgres_url
+from tests.postgres import db, postgres_url
 
-__all__ = ["postgres_url"]  # the server fixture, used by `db`
+__all__ = ["db", "postgres_url"]  # the fixtures: a store on SQLite, then on the server
 
 BLOWN: dict[str, Any] = {"lead": "ga", "support": ["scjg"], "blower": "gulou"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a test's store lives: a SQLite file, or a fresh database on the server."""
-    if request.param == "sqlite":
-        return str(tmp_path / "whistles.db")
-    server = request.getfixturevalue("postgres_url")
-    return fresh_database(server, f"t{abs(hash(request.node.nodeid)) % 10**9}")
 
 
 @pytest.fixture

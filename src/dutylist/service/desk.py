@@ -103,6 +103,7 @@ class Desk:
     ) -> Blown:
         """Route the case and blow its whistle; a retry with the same `key` returns the
         whistle the first attempt blew."""
+        access.require_signed_in(caller)
         _check_text("text", text)
         session, case, answer = self.route(problem, place, raw)
         catalog = session.catalog
