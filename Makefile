@@ -28,10 +28,10 @@ postgresql:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) || \
 	  echo "PostgreSQL could not be installed: its tests are skipped (and fail under CI=true)"
 
-## fuzz: the fuzzers of tests/test_fuzz_no_traceback.py for longer (5,000 examples a property)
+## fuzz: the fuzzers (the CLI's, and the HTTP API's from its OpenAPI schema) for longer (5,000 examples a property)
 DUTYLIST_FUZZ_EXAMPLES ?= 5000
 fuzz: $(VENV)/.installed
-	DUTYLIST_FUZZ_EXAMPLES=$(DUTYLIST_FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_no_traceback.py --hypothesis-show-statistics
+	DUTYLIST_FUZZ_EXAMPLES=$(DUTYLIST_FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_no_traceback.py tests/test_http_fuzz.py --hypothesis-show-statistics
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks

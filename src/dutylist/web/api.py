@@ -21,7 +21,34 @@ from dutylist.service.access import Caller
 from dutylist.service.desk import ACTIONS, MAX_TEXT
 from dutylist.service.failures import Invalid
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str = Field(description="DL6xx for a case that cannot be read, else a word")
+    message: str = Field(description="what is wrong, in the caller's language")
+    hint: str | None = Field(description="what to write instead")
+
+
+class ErrorBody(BaseModel):
+    """Every refusal of the JSON API."""
+
+    error: ErrorDetail
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": what}
+    for status, what in [
+        (400, "the body could not be read"),
+        (401, "no token, or one unknown or revoked"),
+        (403, "the token's unit may not do this"),
+        (404, "no such whistle"),
+        (409, "the whistle's state does not allow it (now)"),
+        (413, "the body is too large"),
+        (422, "the request's content is wrong: the message says what to write"),
+    ]
+}
+router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
 
 Value = str | float | bool
 Action = Literal["sign", "arrive", "resolve", "reject", "reassign", "note", "evaluate", "close",

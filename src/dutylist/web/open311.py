@@ -18,12 +18,28 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from dutylist.model import Catalog
 from dutylist.service.failures import Invalid, NotFound
 
 PREFIX = "/open311/v2"
-router = APIRouter(prefix=PREFIX, tags=["open311"])
+
+
+class Open311Error(BaseModel):
+    code: int
+    description: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": list[Open311Error], "description": what}
+    for status, what in [
+        (400, "the request is wrong: the description says what to write"),
+        (403, "no api_key, or one unknown or revoked, or not allowed to do this"),
+        (404, "no such service, request or format"),
+    ]
+}
+router = APIRouter(prefix=PREFIX, tags=["open311"], responses=ERRORS)
 Format = Literal["json", "xml"]
 MAX_RESULTS = 1000  # the spec's suggested cap on a requests search
 DEFAULT_DAYS = 90  # without dates, a search covers the last 90 days, as the spec suggests
