@@ -22,7 +22,6 @@ from dutylist.service.desk import ACTIONS, MAX_TEXT
 from dutylist.service.failures import Invalid
 
 
-
 class ErrorDetail(BaseModel):
     status: int
     code: str = Field(description="DL6xx for a case that cannot be read, else a word")
