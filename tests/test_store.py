@@ -556,3 +556,174 @@ def test_the_tables_the_store_writes_are_the_ones_its_migrations_made(store: Sto
         if d[0] in ("add_column", "remove_column", "add_table", "remove_table")
     ]
     assert columns == [], columns
+
+
+def test_a_store_made_before_the_stats_columns_gets_them_from_its_log(store: Store) -> None:
+    """Migration 0005 fills the obligations' times and keys in from the events of a store
+    written before it: the stats after the upgrade are the stats before it."""
+    from alembic import command
+
+    start = dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC)
+    answer = {**BLOWN, "respond_within_minutes": 30}
+    whistle, _ = store.blow("noise", "gulou", answer, "gulou", at=stamp(start))
+    for minutes, kind, unit, data in [(10, "sign", "ga", {}), (50, "arrive", "ga", {}),
+                                      (12, "reject", "scjg", {"reason": "职能交叉"}),
+                                      (70, "resolve", "ga", {})]:  # fmt: skip
+        store.record(whistle, kind, unit, unit=unit, data=data,
+                     at=stamp(start + dt.timedelta(minutes=minutes)))  # fmt: skip
+    store.record(whistle, "evaluate", "gulou", data={"by": "street", "score": 4})
+    before = {by: store.stats(by) for by in ("unit", "street", "problem", "week")}
+    config = store._config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")  # before the obligation times and the tallies
+    reopened = Store(store.url)
+    try:
+        assert {by: reopened.stats(by) for by in before} == before
+    finally:
+        reopened.close()
+
+
+def _plain_stats(store: Store, by: str, since: dt.datetime | None,
+                 until: dt.datetime | None) -> dict[Any, dict[str, Any]]:  # fmt: skip
+    """Every figure of the stats, recomputed in plain Python from the events alone."""
+    from dutylist.store.stats import tenths
+
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    blows: dict[str, tuple[dt.datetime, dict[str, Any]]] = {}
+    since_of: dict[tuple[str, str], dt.datetime] = {}
+    first: dict[tuple[str, str, str], dt.datetime] = {}
+    scores: list[tuple[str, int]] = []
+    for event in store.all_events():
+        at = dt.datetime.fromisoformat(event.at)
+        if event.kind == "blow":
+            blows[event.whistle] = (at, event.data)
+            for unit in [event.data["lead"], *event.data.get("support", [])]:
+                since_of.setdefault((event.whistle, unit), at)
+        elif event.kind == "reassign":
+            for unit in [event.data["to"], *event.data.get("support", [])]:
+                since_of.setdefault((event.whistle, unit), at)
+        elif event.kind == "evaluate":
+            scores.append((event.whistle, event.data["score"]))
+        if event.unit:
+            first.setdefault((event.kind, event.whistle, event.unit), at)
+
+    def blown_in(whistle: str) -> bool:
+        at = blows[whistle][0]
+        return (since is None or at >= since) and (until is None or at < until)
+
+    def key(whistle: str, unit: str) -> Any:
+        at, blow = blows[whistle]
+        year, week, _ = at.astimezone(beijing).date().isocalendar()
+        return {"unit": unit, "street": blow["blower"], "problem": blow["problem"],
+                "week": f"{year}-W{week:02d}"}[by]  # fmt: skip
+
+    table: dict[Any, dict[str, Any]] = {}
+    for (whistle, unit), began in since_of.items():
+        if not blown_in(whistle):
+            continue
+        row = table.setdefault(key(whistle, unit), {"obligations": 0, "signed_in_time": 0,
+                               "arrived_in_time": 0, "resolved": 0, "rejected": 0, "sign": [],
+                               "arrive": [], "evaluations": 0, "satisfied": 0})  # fmt: skip
+        limit = blows[whistle][1].get("respond_within_minutes")
+        row["obligations"] += 1
+        for kind, name in (("sign", "signed_in_time"), ("arrive", "arrived_in_time")):
+            when = first.get((kind, whistle, unit))
+            if when is not None:
+                wait = (when - began).total_seconds()
+                row[kind].append(wait)
+                row[name] += limit is None or wait <= limit * 60
+        row["resolved"] += ("resolve", whistle, unit) in first
+        row["rejected"] += ("reject", whistle, unit) in first
+    for whistle, score in scores:
+        if not blown_in(whistle):
+            continue
+        units = [u for (w, u) in since_of if w == whistle] if by == "unit" else [None]
+        for unit in units:
+            row = table[key(whistle, unit or blows[whistle][1]["lead"])]
+            row["evaluations"] += 1
+            row["satisfied"] += score >= 4
+    shown = {}
+    for group, row in table.items():
+        waits = {k: sorted(tenths(w) for w in row[k]) for k in ("sign", "arrive")}
+        n = row["obligations"]
+        shown[group] = {
+            "obligations": n, "signed_in_time": row["signed_in_time"],
+            "arrived_in_time": row["arrived_in_time"], "resolved": row["resolved"],
+            "rejected": row["rejected"],
+            "mean_sign_minutes": round(sum(row["sign"]) / len(row["sign"]) / 60, 1) if row["sign"] else None,
+            "mean_arrive_minutes": round(sum(row["arrive"]) / len(row["arrive"]) / 60, 1) if row["arrive"] else None,
+            "p90_sign_minutes": waits["sign"][-(-9 * len(waits["sign"]) // 10) - 1] / 10 if waits["sign"] else None,
+            "p90_arrive_minutes": waits["arrive"][-(-9 * len(waits["arrive"]) // 10) - 1] / 10 if waits["arrive"] else None,
+            "evaluations": row["evaluations"],
+            "satisfaction_rate": round(row["satisfied"] / row["evaluations"], 4) if row["evaluations"] else None,
+        }  # fmt: skip
+    return shown
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_stats_of_any_period_are_what_the_events_add_up_to(store: Store, seed: int) -> None:
+    """Whistles over four Beijing days, with random steps at random times; for periods
+    that cut days anywhere (read partly from the running totals, partly from the
+    obligations) every figure equals a plain recount of the events — and so do the
+    totals counted again from scratch."""
+    import random
+
+    from dutylist.store.stats import recount
+
+    rng = random.Random(seed)
+    start = dt.datetime(2026, 11, 30, 14, 0, tzinfo=dt.UTC)  # 22:00 in Beijing
+    units = ["ga", "scjg", "wlj", "cgj"]
+    for n in range(30):
+        blown = start + dt.timedelta(minutes=rng.randint(0, 4 * 24 * 60))
+        lead, *support = rng.sample(units, 3)
+        answer = {"lead": lead, "support": support, "blower": rng.choice(["gulou", "tuodong"]),
+                  "respond_within_minutes": rng.choice([30, 60, None])}  # fmt: skip
+        whistle, _ = store.blow(rng.choice(["noise", "fire"]), "gulou", answer, "gulou",
+                                at=stamp(blown))  # fmt: skip
+        moment = blown
+        for _ in range(rng.randint(0, 8)):
+            moment += dt.timedelta(seconds=rng.randint(1, 3600))
+            state = store.state(whistle)
+            unit = rng.choice(sorted(state.obligations))
+            kind = rng.choice([*state.allowed(unit), "evaluate"])
+            if kind in ("escalate", "close", "reopen", "note") or (
+                kind == "reassign" and state.evaluations
+            ):
+                continue  # (a reassignment after an evaluation is counted as of the evaluation)
+            data: dict[str, Any] = {}
+            if kind == "reject":
+                data = {"reason": "职能交叉"}
+            elif kind == "reassign":
+                data = {"to": rng.choice(units)}
+            elif kind == "evaluate":
+                data = {"by": rng.choice(["street", "resident"]), "score": rng.randint(1, 5)}
+            acting = unit if kind in ("sign", "arrive", "resolve", "reject") else None
+            store.record(whistle, kind, "t", unit=acting, data=data, at=stamp(moment))
+    periods = [(None, None)]
+    for _ in range(6):
+        low = start + dt.timedelta(minutes=rng.randint(-600, 5 * 24 * 60))
+        periods.append((low, low + dt.timedelta(minutes=rng.randint(1, 3 * 24 * 60))))
+    periods.append((start + dt.timedelta(hours=2), None))  # from a Beijing midnight on
+    for by in ("unit", "street", "problem", "week"):
+        for since, until in periods:
+            plain = _plain_stats(store, by, since, until)
+            sql = {row["key"]: {k: row[k] for k in next(iter(plain.values()), {})}
+                   for row in store.stats(by, since, until)}  # fmt: skip
+            assert sql == plain, (by, since, until)
+    before = {by: store.stats(by) for by in ("unit", "street", "problem", "week")}
+    with store.engine.begin() as connection:
+        recount(connection)
+    assert {by: store.stats(by) for by in before} == before
+
+
+def test_a_unit_that_signs_at_the_very_limit_is_in_time(store: Store) -> None:
+    start = dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC)
+    answer = {"lead": "ga", "support": ["scjg"], "blower": "gulou", "respond_within_minutes": 30}
+    whistle, _ = store.blow("noise", "gulou", answer, "gulou", at=stamp(start))
+    store.record(whistle, "sign", "ga", unit="ga", at=stamp(start + dt.timedelta(minutes=30)))
+    store.record(whistle, "sign", "scjg", unit="scjg",
+                 at=stamp(start + dt.timedelta(minutes=30, microseconds=1)))  # fmt: skip
+    for since in (None, start - dt.timedelta(minutes=1)):  # from the totals, and not
+        rows = {row["key"]: row for row in store.stats("unit", since=since)}
+        assert rows["ga"]["response_rate"] == 1.0 and rows["scjg"]["response_rate"] == 0.0

@@ -27,76 +27,27 @@ from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError as AlembicError
 
-from dutylist.store.lifecycle import PENDING, REJECTED, WhistleState, apply, fold
+from dutylist.store.lifecycle import PENDING, WhistleState, apply, fold
+from dutylist.store.stats import rates, tally_blow, tally_evaluation, tally_obligation, tally_step
+from dutylist.store.tables import (
+    FIRST_TIME,
+    deadlines,
+    evaluations,
+    events,
+    metadata,
+    now_stamp,
+    obligations,
+    seconds_of,
+    stamp,
+    tokens,
+    week_of,
+    whistles,
+)
+
+__all__ = ["FIRST_TIME", "GENESIS", "Store", "StoreUnavailable", "metadata", "stamp"]
 
 GENESIS = "0" * 64
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-metadata = sa.MetaData()
-whistles = sa.Table(
-    "whistles",
-    metadata,
-    sa.Column("number", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("id", sa.String(32), nullable=False, unique=True),
-    sa.Column("idempotency_key", sa.String(200), unique=True),
-    sa.Column("problem", sa.String(200), nullable=False),
-    sa.Column("place", sa.String(200), nullable=False),
-    sa.Column("blown_at", sa.String(40), nullable=False),
-    sa.Column("street", sa.String(200)),
-    sa.Column("week", sa.String(10)),
-    sa.Column("respond_s", sa.Integer),
-)
-events = sa.Table(
-    "events",
-    metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("whistle", sa.String(32), sa.ForeignKey("whistles.id"), nullable=False),
-    sa.Column("at", sa.String(40), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("unit", sa.String(200)),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("data", sa.Text, nullable=False),
-    sa.Column("prev_hash", sa.String(64), nullable=False),
-    sa.Column("hash", sa.String(64), nullable=False),
-    sa.Column("at_s", sa.Float),  # the time in seconds, for the stats (not in the hash)
-)
-obligations = sa.Table(
-    "obligations",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("whistle", sa.String(32), sa.ForeignKey("whistles.id"), nullable=False),
-    sa.Column("unit", sa.String(200), nullable=False),
-    sa.Column("since_s", sa.Float, nullable=False),
-)
-evaluations = sa.Table(
-    "evaluations",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("whistle", sa.String(32), sa.ForeignKey("whistles.id"), nullable=False),
-    sa.Column("by", sa.String(20), nullable=False),
-    sa.Column("score", sa.Integer, nullable=False),
-)
-
-deadlines = sa.Table(
-    "deadlines",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("whistle", sa.String(32), sa.ForeignKey("whistles.id"), nullable=False),
-    sa.Column("due_at", sa.String(40), nullable=False),
-    sa.Column("step", sa.Integer, nullable=False),
-    sa.Column("to_unit", sa.String(200), nullable=False),
-    sa.Column("after_minutes", sa.Integer, nullable=False),
-)
-
-tokens = sa.Table(
-    "tokens",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("unit", sa.String(200), nullable=False),
-    sa.Column("digest", sa.String(64), nullable=False, unique=True),
-    sa.Column("created_at", sa.String(40), nullable=False),
-    sa.Column("revoked_at", sa.String(40)),
-)
 
 
 @dataclass(frozen=True)
@@ -168,45 +119,6 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _p90(values: list[float]) -> float | None:
-    """The 90th percentile, nearest rank (the value 90 % of the waits do not exceed)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, -(-9 * len(ordered) // 10) - 1)]
-
-
-def _minutes(seconds: Any) -> float | None:
-    return None if seconds is None else round(float(seconds) / 60, 1)
-
-
-def _rate(part: Any, whole: int) -> float | None:
-    return None if not whole else round(int(part or 0) / whole, 4)
-
-
-def _seconds(at: str) -> float:
-    return dt.datetime.fromisoformat(at).timestamp()
-
-
-def _week(at: str) -> str:
-    """The ISO week of a moment, in Beijing time (the week the street works in)."""
-    local = dt.datetime.fromisoformat(at).astimezone(dt.timezone(dt.timedelta(hours=8)))
-    year, week, _ = local.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _now() -> str:
-    return stamp(dt.datetime.now(dt.UTC))
-
-
-def stamp(moment: dt.datetime) -> str:
-    """A moment as the log writes it: UTC, to the microsecond, so that text order is time
-    order (a moment without a zone is taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
 def _sqlite_engine(url: str) -> sa.Engine:
     engine = sa.create_engine(url, isolation_level=None)  # transactions begun by hand below
 
@@ -259,9 +171,13 @@ class Store:
             reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
             raise StoreUnavailable(f"cannot open the whistle store {shown}: {reason}") from None
 
-    def _upgrade(self) -> None:
+    def _config(self) -> Config:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
+        return config
+
+    def _upgrade(self) -> None:
+        config = self._config()
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 # several processes opening one database at once migrate it one by one
@@ -285,7 +201,7 @@ class Store:
         """Blow a whistle with its routed answer (and the catalogue digest in it); returns
         its id and whether it is new — a blow retried with the same `key` is the same
         whistle, not a second one."""
-        when = at or _now()
+        when = at or now_stamp()
         with self.engine.begin() as connection:
             self._lock(connection)
             if key is not None:
@@ -298,32 +214,32 @@ class Store:
             last = connection.execute(sa.select(sa.func.max(whistles.c.number))).scalar()
             number = (last or 0) + 1
             whistle_id = f"W{number:06d}"
+            keys = {
+                "problem": problem,
+                "blown_at": when,
+                "street": answer.get("blower"),
+                "week": week_of(when),
+                "respond_s": (
+                    None
+                    if answer.get("respond_within_minutes") is None
+                    else int(answer["respond_within_minutes"]) * 60
+                ),
+            }
             connection.execute(
                 whistles.insert().values(
-                    number=number,
-                    id=whistle_id,
-                    idempotency_key=key,
-                    problem=problem,
-                    place=place,
-                    blown_at=when,
-                    street=answer.get("blower"),
-                    week=_week(when),
-                    respond_s=(
-                        None
-                        if answer.get("respond_within_minutes") is None
-                        else int(answer["respond_within_minutes"]) * 60
-                    ),
+                    number=number, id=whistle_id, idempotency_key=key, place=place, **keys
                 )
             )
             data = {**answer, "problem": problem, "place": place}
             blown_state = apply(None, "blow", None, data)
             self._append(connection, whistle_id, when, "blow", None, actor, data)
-            for unit in blown_state.obligations:
+            if blown_state.obligations:
                 connection.execute(
-                    obligations.insert().values(
-                        whistle=whistle_id, unit=unit, since_s=_seconds(when)
-                    )
-                )
+                    obligations.insert(),
+                    [{"whistle": whistle_id, "unit": unit, "since_s": seconds_of(when), **keys}
+                     for unit in blown_state.obligations],
+                )  # fmt: skip
+                tally_blow(connection, keys, blown_state.obligations)
             blown = dt.datetime.fromisoformat(when)
             for step, escalation in enumerate(answer.get("escalate") or ()):
                 after = int(escalation["after_minutes"])
@@ -359,22 +275,71 @@ class Store:
             if guard is not None:
                 guard(state)
             after = apply(state, kind, unit, payload)
-            when = at or _now()
+            when = at or now_stamp()
             self._append(connection, whistle_id, when, kind, unit, actor, payload)
-            for obliged, now_state in after.obligations.items():
-                if state.obligations.get(obliged) in (None, REJECTED) and now_state == PENDING:
-                    connection.execute(  # a new obligation, from a reassignment
-                        obligations.insert().values(
-                            whistle=whistle_id, unit=obliged, since_s=_seconds(when)
-                        )
-                    )
-            if kind == "evaluate":
-                connection.execute(
-                    evaluations.insert().values(
-                        whistle=whistle_id, by=payload["by"], score=int(payload["score"])
+            self._index(connection, whistle_id, kind, unit, payload, when, state, after)
+        return after
+
+    def _index(
+        self,
+        connection: sa.Connection,
+        whistle_id: str,
+        kind: str,
+        unit: str | None,
+        payload: Mapping[str, Any],
+        when: str,
+        before: WhistleState,
+        after: WhistleState,
+    ) -> None:
+        """Keep the stats' tables in step with the event just appended: an obligation
+        per unit a reassignment newly names, the first time of each unit's step, an
+        evaluation with its whistle's keys."""
+        keys = None
+        for obliged, now_state in after.obligations.items():
+            if obliged not in before.obligations and now_state == PENDING:
+                keys = keys or self._keys(connection, whistle_id)
+                connection.execute(  # a new obligation, from a reassignment
+                    obligations.insert().values(
+                        whistle=whistle_id, unit=obliged, since_s=seconds_of(when), **keys
                     )
                 )
-        return after
+                tally_obligation(connection, keys, obliged)
+        if kind in FIRST_TIME and unit is not None:
+            column = obligations.c[FIRST_TIME[kind]]
+            held = connection.execute(
+                sa.select(obligations).where(
+                    obligations.c.whistle == whistle_id, obligations.c.unit == unit
+                )
+            ).first()
+            if held is not None and held._mapping[FIRST_TIME[kind]] is None:
+                connection.execute(
+                    obligations.update()
+                    .where(obligations.c.id == held.id)
+                    .values({column: seconds_of(when)})
+                )
+                tally_step(connection, held, kind, seconds_of(when))
+        if kind == "evaluate":
+            keys = keys or self._keys(connection, whistle_id)
+            connection.execute(
+                evaluations.insert().values(
+                    whistle=whistle_id, by=payload["by"], score=int(payload["score"]),
+                    **{k: v for k, v in keys.items() if k != "respond_s"},
+                )
+            )  # fmt: skip
+            units = connection.execute(
+                sa.select(obligations.c.unit)
+                .where(obligations.c.whistle == whistle_id)
+                .order_by(obligations.c.id)
+            ).scalars()
+            tally_evaluation(connection, keys, list(units), int(payload["score"]))
+
+    def _keys(self, connection: sa.Connection, whistle_id: str) -> dict[str, Any]:
+        row = connection.execute(
+            sa.select(whistles.c.problem, whistles.c.blown_at, whistles.c.street,
+                      whistles.c.week, whistles.c.respond_s)
+            .where(whistles.c.id == whistle_id)
+        ).one()  # fmt: skip
+        return dict(row._mapping)
 
     def _lock(self, connection: sa.Connection) -> None:
         """One writer at a time: the log is one hash chain, and an event is checked
@@ -404,7 +369,7 @@ class Store:
                 seq=seq, whistle=whistle_id, at=at, kind=kind, unit=unit, actor=actor, data=text,
                 prev_hash=prev,
                 hash=event_hash(prev, seq, whistle_id, at, kind, unit, actor, text),
-                at_s=_seconds(at),
+                at_s=seconds_of(at),
             )
         )  # fmt: skip
         return seq
@@ -446,119 +411,9 @@ class Store:
     def stats(
         self, by: str, since: dt.datetime | None = None, until: dt.datetime | None = None
     ) -> list[dict[str, Any]]:
-        """The rates of the reform, by `unit`, `street`, `problem` or `week`, computed by SQL
-        over the events: obligations; signed and arrived within the whistle's time limit
-        (响应率, 按时报到率); resolved (解决率); rejected (退单); the mean minutes to sign
-        and to arrive (and their 90th percentile); evaluations and those scoring 4 or 5
-        (满意率). `since` / `until` keep the whistles blown in that period (until: before)."""
-        period = sa.and_(
-            whistles.c.blown_at >= stamp(since) if since else sa.true(),
-            whistles.c.blown_at < stamp(until) if until else sa.true(),
-        )
-        key = {
-            "unit": obligations.c.unit,
-            "street": whistles.c.street,
-            "problem": whistles.c.problem,
-            "week": whistles.c.week,
-        }[by]
-        first = {
-            kind: sa.select(events.c.whistle, events.c.unit, sa.func.min(events.c.at_s).label("t"))
-            .where(events.c.kind == kind)
-            .group_by(events.c.whistle, events.c.unit)
-            .subquery(kind)
-            for kind in ("sign", "arrive", "resolve", "reject")
-        }
-        joined = obligations.join(whistles, whistles.c.id == obligations.c.whistle)
-        for sub in first.values():
-            joined = joined.outerjoin(
-                sub,
-                sa.and_(sub.c.whistle == obligations.c.whistle, sub.c.unit == obligations.c.unit),
-            )
-
-        def in_time(sub: Any) -> Any:
-            limit = whistles.c.respond_s
-            waited = sub.c.t - obligations.c.since_s
-            return sa.func.sum(
-                sa.case(
-                    (sa.and_(sub.c.t.is_not(None), sa.or_(limit.is_(None), waited <= limit)), 1),
-                    else_=0,
-                )
-            )
-
-        def happened(sub: Any) -> Any:
-            return sa.func.sum(sa.case((sub.c.t.is_not(None), 1), else_=0))
-
-        query = (
-            sa.select(
-                key.label("key"),
-                sa.func.count().label("obligations"),
-                in_time(first["sign"]).label("signed_in_time"),
-                in_time(first["arrive"]).label("arrived_in_time"),
-                happened(first["resolve"]).label("resolved"),
-                happened(first["reject"]).label("rejected"),
-                sa.func.avg(first["sign"].c.t - obligations.c.since_s).label("sign_s"),
-                sa.func.avg(first["arrive"].c.t - obligations.c.since_s).label("arrive_s"),
-            )
-            .select_from(joined)
-            .where(period)
-            .group_by(key)
-            .order_by(key)
-        )
-        waits = (
-            sa.select(
-                key.label("key"),
-                (first["sign"].c.t - obligations.c.since_s).label("sign"),
-                (first["arrive"].c.t - obligations.c.since_s).label("arrive"),
-            )
-            .select_from(joined)
-            .where(period)
-        )
-        judged = evaluations.join(whistles, whistles.c.id == evaluations.c.whistle)
-        if by == "unit":
-            judged = judged.join(obligations, obligations.c.whistle == evaluations.c.whistle)
-        satisfaction = (
-            sa.select(
-                key.label("key"),
-                sa.func.count().label("evaluations"),
-                sa.func.sum(sa.case((evaluations.c.score >= 4, 1), else_=0)).label("satisfied"),
-            )
-            .select_from(judged)
-            .where(period)
-            .group_by(key)
-        )
+        """The rates of the reform by `unit`, `street`, `problem` or `week` (`stats.rates`)."""
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-            judged_rows = {r.key: r for r in connection.execute(satisfaction)}
-            waited: dict[Any, dict[str, list[float]]] = {}
-            for wait in connection.execute(waits):
-                mine = waited.setdefault(wait.key, {"sign": [], "arrive": []})
-                for name in ("sign", "arrive"):
-                    if getattr(wait, name) is not None:
-                        mine[name].append(float(getattr(wait, name)))
-        result = []
-        for row in rows:
-            judged_row = judged_rows.get(row.key)
-            count = int(row.obligations)
-            evaluated = int(judged_row.evaluations) if judged_row else 0
-            satisfied = int(judged_row.satisfied or 0) if judged_row else 0
-            result.append({
-                "key": row.key,
-                "obligations": count,
-                "signed_in_time": int(row.signed_in_time or 0),
-                "arrived_in_time": int(row.arrived_in_time or 0),
-                "resolved": int(row.resolved or 0),
-                "rejected": int(row.rejected or 0),
-                "response_rate": _rate(row.signed_in_time, count),
-                "on_time_rate": _rate(row.arrived_in_time, count),
-                "resolution_rate": _rate(row.resolved, count),
-                "mean_sign_minutes": _minutes(row.sign_s),
-                "mean_arrive_minutes": _minutes(row.arrive_s),
-                "p90_sign_minutes": _minutes(_p90(waited.get(row.key, {}).get("sign", []))),
-                "p90_arrive_minutes": _minutes(_p90(waited.get(row.key, {}).get("arrive", []))),
-                "evaluations": evaluated,
-                "satisfaction_rate": _rate(satisfied, evaluated),
-            })  # fmt: skip
-        return result
+            return rates(connection, by, since, until)
 
     # -- tokens ------------------------------------------------------------------------------
     def create_token(self, unit: str) -> tuple[int, str]:
@@ -567,7 +422,7 @@ class Store:
         secret = "dl_" + secrets.token_urlsafe(32)
         with self.engine.begin() as connection:
             inserted = connection.execute(
-                tokens.insert().values(unit=unit, digest=_digest(secret), created_at=_now())
+                tokens.insert().values(unit=unit, digest=_digest(secret), created_at=now_stamp())
             ).inserted_primary_key
         assert inserted is not None
         return int(inserted[0]), secret
@@ -578,7 +433,7 @@ class Store:
             done = connection.execute(
                 tokens.update()
                 .where(tokens.c.id == number, tokens.c.revoked_at.is_(None))
-                .values(revoked_at=_now())
+                .values(revoked_at=now_stamp())
             )
         return bool(done.rowcount)
 
