@@ -179,9 +179,14 @@ def test_two_units_cannot_both_win_one_obligation(db: str) -> None:
 def test_several_processes_may_open_one_store_at_once(db: str) -> None:
     """A server's workers start together: each opening migrates, none waits forever."""
     opened: list[str] = []
+    failed: list[str] = []
 
     def open_one() -> None:
-        mine = Store(db)
+        try:
+            mine = Store(db)
+        except Exception as error:  # shown by the assertion below
+            failed.append(repr(error))
+            return
         opened.append(mine.url)
         mine.close()
 
@@ -190,7 +195,7 @@ def test_several_processes_may_open_one_store_at_once(db: str) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert len(opened) == 6
+    assert len(opened) == 6, failed
 
 
 # -- the command line -----------------------------------------------------------------------
@@ -674,7 +679,7 @@ def test_the_stats_of_any_period_are_what_the_events_add_up_to(store: Store, see
     rng = random.Random(seed)
     start = dt.datetime(2026, 11, 30, 14, 0, tzinfo=dt.UTC)  # 22:00 in Beijing
     units = ["ga", "scjg", "wlj", "cgj"]
-    for n in range(30):
+    for _ in range(30):
         blown = start + dt.timedelta(minutes=rng.randint(0, 4 * 24 * 60))
         lead, *support = rng.sample(units, 3)
         answer = {"lead": lead, "support": support, "blower": rng.choice(["gulou", "tuodong"]),
@@ -700,7 +705,7 @@ def test_the_stats_of_any_period_are_what_the_events_add_up_to(store: Store, see
                 data = {"by": rng.choice(["street", "resident"]), "score": rng.randint(1, 5)}
             acting = unit if kind in ("sign", "arrive", "resolve", "reject") else None
             store.record(whistle, kind, "t", unit=acting, data=data, at=stamp(moment))
-    periods = [(None, None)]
+    periods: list[tuple[dt.datetime | None, dt.datetime | None]] = [(None, None)]
     for _ in range(6):
         low = start + dt.timedelta(minutes=rng.randint(-600, 5 * 24 * 60))
         periods.append((low, low + dt.timedelta(minutes=rng.randint(1, 3 * 24 * 60))))
