@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -595,7 +595,7 @@ def _plain_stats(store: Store, by: str, since: dt.datetime | None,
     from dutylist.store.stats import tenths
 
     beijing = dt.timezone(dt.timedelta(hours=8))
-    blows: dict[str, tuple[dt.datetime, dict[str, Any]]] = {}
+    blows: dict[str, tuple[dt.datetime, Mapping[str, Any]]] = {}
     since_of: dict[tuple[str, str], dt.datetime] = {}
     first: dict[tuple[str, str, str], dt.datetime] = {}
     scores: list[tuple[str, int]] = []
