@@ -10,6 +10,7 @@ missing server is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -56,6 +57,18 @@ def postgres_url() -> Iterator[str]:
         # a developer's machine without the package: the SQLite half still runs; CI (and
         # `make test`, which installs the package) never gets here
         pytest.skip(message)
+    with running_server(binaries) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_server(binaries: Path | None = None, durable: bool = False) -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1; its URL. The tests run it without
+    fsync (nothing of it must survive); a benchmark asks for a `durable` one, as a
+    district would run it."""
+    binaries = binaries or _binaries()
+    if binaries is None:
+        raise RuntimeError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
     prefix, uid = _as_server_user()
     # not under pytest's folder: as root that is closed to the server's own user
     home = Path(tempfile.mkdtemp(prefix="dutylist-postgres-"))
@@ -70,7 +83,7 @@ def postgres_url() -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
         [*prefix, str(binaries / "postgres"), "-D", str(data), "-p", str(port),
-         "-h", "127.0.0.1", "-k", str(home), "-c", "fsync=off"],
+         "-h", "127.0.0.1", "-k", str(home), "-c", f"fsync={'on' if durable else 'off'}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

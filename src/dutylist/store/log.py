@@ -12,11 +12,13 @@ resolving twice, cannot both pass the check.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +147,20 @@ def _sqlite_engine(url: str) -> sa.Engine:
     return engine
 
 
+# statements built once: a blow runs a dozen, and building them was most of its time
+_LAST_EVENT = sa.select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
+_LAST_NUMBER = sa.select(sa.func.max(whistles.c.number))
+_BY_KEY = sa.select(whistles.c.id).where(whistles.c.idempotency_key == sa.bindparam("key"))
+_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_of(url: str) -> threading.Lock:
+    """One lock per database in this process, shared by every Store opened on it."""
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(url, threading.Lock())
+
+
 class StoreUnavailable(Exception):
     """The store cannot be opened: a folder that cannot be made, a file that is not a
     database, a server that does not answer, a URL no driver reads. The message says
@@ -161,6 +177,7 @@ class Store:
                 if self.url.startswith("sqlite")
                 else sa.create_engine(self.url)
             )
+            self._local_writer = _writer_of(self.url)
             self._upgrade()
         except (
             OSError,
@@ -202,16 +219,13 @@ class Store:
         its id and whether it is new — a blow retried with the same `key` is the same
         whistle, not a second one."""
         when = at or now_stamp()
-        with self.engine.begin() as connection:
-            self._lock(connection)
+        with self._writing() as connection:
             if key is not None:
-                found = connection.execute(
-                    sa.select(whistles.c.id).where(whistles.c.idempotency_key == key)
-                ).scalar()
+                found = connection.execute(_BY_KEY, {"key": key}).scalar()
                 if found is not None:
                     return str(found), False
-            # writers hold the lock (`_lock`), so the next number is free to take
-            last = connection.execute(sa.select(sa.func.max(whistles.c.number))).scalar()
+            # writers hold the lock (`_writing`), so the next number is free to take
+            last = connection.execute(_LAST_NUMBER).scalar()
             number = (last or 0) + 1
             whistle_id = f"W{number:06d}"
             keys = {
@@ -226,10 +240,10 @@ class Store:
                 ),
             }
             connection.execute(
-                whistles.insert().values(
-                    number=number, id=whistle_id, idempotency_key=key, place=place, **keys
-                )
-            )
+                whistles.insert(),
+                {"number": number, "id": whistle_id, "idempotency_key": key, "place": place,
+                 **keys},
+            )  # fmt: skip
             data = {**answer, "problem": problem, "place": place}
             blown_state = apply(None, "blow", None, data)
             self._append(connection, whistle_id, when, "blow", None, actor, data)
@@ -241,17 +255,14 @@ class Store:
                 )  # fmt: skip
                 tally_blow(connection, keys, blown_state.obligations)
             blown = dt.datetime.fromisoformat(when)
-            for step, escalation in enumerate(answer.get("escalate") or ()):
-                after = int(escalation["after_minutes"])
-                connection.execute(
-                    deadlines.insert().values(
-                        whistle=whistle_id,
-                        due_at=stamp(blown + dt.timedelta(minutes=after)),
-                        step=step,
-                        to_unit=escalation["to"],
-                        after_minutes=after,
-                    )
-                )
+            steps = [
+                {"whistle": whistle_id, "step": step, "to_unit": escalation["to"],
+                 "after_minutes": int(escalation["after_minutes"]),
+                 "due_at": stamp(blown + dt.timedelta(minutes=int(escalation["after_minutes"])))}
+                for step, escalation in enumerate(answer.get("escalate") or ())
+            ]  # fmt: skip
+            if steps:
+                connection.execute(deadlines.insert(), steps)
         return whistle_id, True
 
     def record(
@@ -269,8 +280,7 @@ class Store:
         given, sees the state under the write lock first and may refuse by raising (who
         may act depends on that state, and it must not change in between)."""
         payload = dict(data or {})
-        with self.engine.begin() as connection:
-            self._lock(connection)
+        with self._writing() as connection:
             state = fold((e.kind, e.unit, e.data) for e in self._events(connection, whistle_id))
             if guard is not None:
                 guard(state)
@@ -341,12 +351,18 @@ class Store:
         ).one()  # fmt: skip
         return dict(row._mapping)
 
-    def _lock(self, connection: sa.Connection) -> None:
-        """One writer at a time: the log is one hash chain, and an event is checked
-        against the state its predecessors give. SQLite's BEGIN IMMEDIATE already holds
-        the write lock; PostgreSQL takes a lock that only other writers wait for."""
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        """A transaction that is the only writer: the log is one hash chain, and an event
+        is checked against the state its predecessors give. SQLite's BEGIN IMMEDIATE
+        holds the write lock — taken after a lock of this process's own, so that its
+        threads queue for it in turn rather than in SQLite's sleeping retries (a writer
+        in another process still waits in those); PostgreSQL takes a lock that only
+        other writers wait for."""
+        with self._local_writer, self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+            yield connection
 
     def _append(
         self,
@@ -358,20 +374,16 @@ class Store:
         actor: str,
         data: Mapping[str, Any],
     ) -> int:
-        last = connection.execute(
-            sa.select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
-        ).first()
+        last = connection.execute(_LAST_EVENT).first()
         prev = last.hash if last is not None else GENESIS
         seq = (last.seq if last is not None else 0) + 1
         text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        connection.execute(
-            events.insert().values(
-                seq=seq, whistle=whistle_id, at=at, kind=kind, unit=unit, actor=actor, data=text,
-                prev_hash=prev,
-                hash=event_hash(prev, seq, whistle_id, at, kind, unit, actor, text),
-                at_s=seconds_of(at),
-            )
-        )  # fmt: skip
+        connection.execute(events.insert(), {
+            "seq": seq, "whistle": whistle_id, "at": at, "kind": kind, "unit": unit,
+            "actor": actor, "data": text, "prev_hash": prev,
+            "hash": event_hash(prev, seq, whistle_id, at, kind, unit, actor, text),
+            "at_s": seconds_of(at),
+        })  # fmt: skip
         return seq
 
     def sweep(self, now: dt.datetime | None = None, actor: str = "sweep") -> list[Event]:
@@ -387,8 +399,7 @@ class Store:
                 .order_by(deadlines.c.due_at)
             ).all()
         for row in due:
-            with self.engine.begin() as connection:
-                self._lock(connection)
+            with self._writing() as connection:
                 still = connection.execute(
                     sa.select(deadlines.c.id).where(deadlines.c.id == row.id)
                 ).scalar()

@@ -11,6 +11,7 @@ things, and a test recomputes every figure from the events alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -44,22 +45,45 @@ def _key(day: str, unit: str, street: str | None, problem: str) -> dict[str, str
 
 def _add(connection: sa.Connection, table: sa.Table, key: Mapping[str, Any],
          increments: Mapping[str, float]) -> None:  # fmt: skip
-    """Add to a row of totals, making it if it is the first. The caller holds the
-    store's write lock, so nothing can make the row between the two statements."""
-    where = [table.c[name] == value for name, value in key.items()]
-    done = connection.execute(
-        table.update()
-        .where(*where)
-        .values({table.c[c]: table.c[c] + v for c, v in increments.items()})
+    _add_all(connection, table, [(key, increments)])
+
+
+def _add_all(connection: sa.Connection, table: sa.Table,
+             rows: list[tuple[Mapping[str, Any], Mapping[str, float]]]) -> None:  # fmt: skip
+    """Add to rows of totals, making each that is the first: one upsert on SQLite and
+    PostgreSQL; elsewhere an update, then an insert if there was nothing to update (the
+    caller holds the store's write lock, so nothing can make the row in between)."""
+    added = sorted({name for _, increments in rows for name in increments})
+    values = [{**key, **{name: increments.get(name, 0) for name in added}}
+              for key, increments in rows]  # fmt: skip
+    dialect = connection.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        connection.execute(_upsert(table, dialect, tuple(added)), values)
+        return
+    for key, increments in rows:
+        where = [table.c[name] == value for name, value in key.items()]
+        plus = {table.c[c]: table.c[c] + v for c, v in increments.items()}
+        if not connection.execute(table.update().where(*where).values(plus)).rowcount:
+            connection.execute(table.insert().values(**key, **increments))
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert(table: sa.Table, dialect: str, added: tuple[str, ...]) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE adding to `added`, built once per shape."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    upsert: Any = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
+    keys = [c.name for c in table.primary_key.columns]
+    return upsert.on_conflict_do_update(
+        index_elements=keys, set_={name: table.c[name] + upsert.excluded[name] for name in added}
     )
-    if not done.rowcount:
-        connection.execute(table.insert().values(**key, **increments))
 
 
 def tally_blow(connection: sa.Connection, keys: Mapping[str, Any], units: Iterable[str]) -> None:
     """A whistle blown: one obligation for each unit it names."""
-    for unit in units:
-        tally_obligation(connection, keys, unit)
+    day = day_of(keys["blown_at"])
+    _add_all(connection, tallies, [(_key(day, unit, keys["street"], keys["problem"]),
+                                    {"obligations": 1}) for unit in units])  # fmt: skip
 
 
 def tally_obligation(connection: sa.Connection, keys: Mapping[str, Any], unit: str) -> None:
@@ -89,11 +113,14 @@ def tally_evaluation(connection: sa.Connection, keys: Mapping[str, Any], units: 
     of its first obligation) and once for each unit it obliges (by unit)."""
     satisfied = 1 if score >= SATISFIED else 0
     day = day_of(keys["blown_at"])
+    rows: list[tuple[Mapping[str, Any], Mapping[str, float]]] = []
     for n, unit in enumerate(units):
         counted = {"evaluations_u": 1, "satisfied_u": satisfied}
         if n == 0:
             counted.update(evaluations_w=1, satisfied_w=satisfied)
-        _add(connection, tallies, _key(day, unit, keys["street"], keys["problem"]), counted)
+        rows.append((_key(day, unit, keys["street"], keys["problem"]), counted))
+    if rows:
+        _add_all(connection, tallies, rows)
 
 
 def tenths(wait_s: float) -> int:

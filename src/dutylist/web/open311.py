@@ -107,7 +107,7 @@ def _jurisdiction(catalog: Catalog, asked: str | None) -> None:
 
 # -- services ------------------------------------------------------------------------------
 @router.get("/services.{fmt}", summary="GET Service List")
-def services(fmt: str, request: Request, jurisdiction_id: str | None = None) -> Response:
+async def services(fmt: str, request: Request, jurisdiction_id: str | None = None) -> Response:
     catalog = _desk(request).catalog
     _jurisdiction(catalog, jurisdiction_id)
     listed = [
@@ -120,7 +120,9 @@ def services(fmt: str, request: Request, jurisdiction_id: str | None = None) -> 
 
 
 @router.get("/services/{code}.{fmt}", summary="GET Service Definition")
-def service(code: str, fmt: str, request: Request, jurisdiction_id: str | None = None) -> Response:
+async def service(
+    code: str, fmt: str, request: Request, jurisdiction_id: str | None = None
+) -> Response:
     catalog = _desk(request).catalog
     _jurisdiction(catalog, jurisdiction_id)
     problem = catalog.problems.get(code)
@@ -171,9 +173,9 @@ async def post_request(fmt: str, request: Request) -> Response:
         raise NotFound(None, f"no service_code '{code}'", f"没有服务代码“{code}”")
     key = request.headers.get("idempotency-key")
     text = fields.get("description")
-    from starlette.concurrency import run_in_threadpool
+    from dutylist.web.api import writing
 
-    blown = await run_in_threadpool(desk.blow, caller, code, place, values, text, key)
+    blown = await writing(desk, desk.blow, caller, code, place, values, text, key)
     lead, limit = blown.answer["lead"]["name"], blown.answer.get("respond_within_minutes")
     notice = f"已吹哨：{lead} 牵头" + (f"，{limit} 分钟内报到" if limit else "")
     return render(chosen, [{"service_request_id": blown.whistle, "service_notice": notice,
@@ -232,7 +234,7 @@ def requests(
 
 
 @router.get("/requests/{request_id}.{fmt}", summary="GET Service Request")
-def one_request(request_id: str, fmt: str, request: Request, api_key: str | None = None,
+async def one_request(request_id: str, fmt: str, request: Request, api_key: str | None = None,
                 jurisdiction_id: str | None = None) -> Response:  # fmt: skip
     chosen = _fmt(fmt)
     desk = _desk(request)
