@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.filled import fill, sample  # noqa: E402
+
 from dutylist.store.log import Store  # noqa: E402
 
 ANSWER = {"lead": "ga", "support": ["scjg", "wlj"], "blower": "gulou",
@@ -164,15 +165,26 @@ def over_http(url: str, stored: int, blows: int, reads: int) -> dict[str, float]
     body = json.dumps(CASE)
     figures: dict[str, float] = {}
     with serving(url) as port:
-        rate, latencies = _clients(port, blows, lambda c, n: (
-            "POST", "/api/whistles", body, {**auth, "Idempotency-Key": f"bench-{c}-{n}"}))  # fmt: skip
+
+        def blow(client: int, n: int) -> tuple[str, str, str, dict[str, str]]:
+            return "POST", "/api/whistles", body, {**auth, "Idempotency-Key": f"b-{client}-{n}"}
+
+        rate, latencies = _clients(port, blows, blow)
         figures["http_blow_per_s"] = rate
         figures["http_blow_p50_ms"] = _ms(latencies, 0.5)
         figures["http_blow_p99_ms"] = _ms(latencies, 0.99)
         rng = random.Random(3)
         ids = [f"W{rng.randint(1, stored):06d}" for _ in range(reads)]
-        rate, latencies = _clients(port, reads, lambda c, n: (
-            "GET", f"/api/whistles/{ids[(c * reads // CLIENTS + n) % reads]}", None, auth))  # fmt: skip
+
+        def read(client: int, n: int) -> tuple[str, str, None, dict[str, str]]:
+            return (
+                "GET",
+                f"/api/whistles/{ids[(client * reads // CLIENTS + n) % reads]}",
+                None,
+                auth,
+            )
+
+        rate, latencies = _clients(port, reads, read)
         figures["http_get_per_s"] = rate
         figures["http_get_p50_ms"] = _ms(latencies, 0.5)
         figures["http_get_p99_ms"] = _ms(latencies, 0.99)
