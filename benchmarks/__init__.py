@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures against an issue's targets (see README.md here)."""
