@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "lookup": BASE,
     "responsibilities": BASE,
     "plan": BASE,
+    "workdays": set(),  # the calendar of working days: nothing of dutylist's
     "graph": {*BASE, "semantics"},
     "checks": {*BASE, "codes", "load", "semantics", "analysis", "graph", "lookup"},
     "report": {*BASE, "codes", "engine", "plan", "version"},
@@ -44,7 +45,8 @@ ALLOWED: dict[str, set[str]] = {
     "dispatcher": {*BASE, "engine", "session"},
     "store": set(),  # the whistle store knows nothing of catalogues: it keeps what it is given
     # the desk: the engine's answers and the store's log, and who may do what
-    "service": {*BASE, "casein", "dispatcher", "engine", "lookup", "report", "session", "store"},
+    "service": {*BASE, "casein", "dispatcher", "engine", "lookup", "report", "session", "store"}
+    | {"workdays"},
     # the HTTP face: a client of the desk, never of the engine or the store's tables
     "web": {*BASE, "service", "report", "store", "version"},
     "commands": {*BASE, "codes", "load", "semantics", "engine", "analysis", "checks"}

@@ -9,7 +9,7 @@ from typing import Any
 from dutylist.casein import CaseError, CaseReader
 from dutylist.engine.answer import Answer
 from dutylist.engine.router import Router
-from dutylist.load.build import duration_minutes
+from dutylist.load.build import time_limit
 from dutylist.model import Case, Catalog
 
 
@@ -58,13 +58,11 @@ def _compare(expect: dict[str, Any] | Any, answer: Answer) -> Iterator[Mismatch]
         if field in expect and expect[field] != actual:
             yield Mismatch(field, expect[field], actual)
     if "respond_within" in expect:
-        wanted = duration_minutes(expect["respond_within"])
-        if wanted != answer.respond_within_minutes:
-            yield Mismatch(
-                "respond_within",
-                expect["respond_within"],
-                _minutes_text(answer.respond_within_minutes),
-            )
+        wanted = time_limit(expect["respond_within"])
+        got = (answer.respond_within_minutes, answer.respond_within_working_days)
+        if wanted != got:
+            shown = f"{got[1]}wd" if got[1] is not None else _minutes_text(got[0])
+            yield Mismatch("respond_within", expect["respond_within"], shown)
     if "support" in expect and set(expect["support"]) != set(answer.support):
         yield Mismatch("support", sorted(expect["support"]), sorted(answer.support))
     missing = [u for u in expect.get("support_includes", ()) if u not in answer.support]

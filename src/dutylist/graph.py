@@ -101,9 +101,12 @@ def _rule(graph: nx.MultiDiGraph, rule: Rule, problems: frozenset[str]) -> None:
     for unit in rule.also_report:
         graph.add_edge(key, node("unit", unit), relation="also-report")
     for step in rule.escalate or ():
-        graph.add_edge(
-            key, node("unit", step.to), relation="escalates-to", after_minutes=step.after_minutes
+        when = (
+            {"after_minutes": step.after_minutes}
+            if step.after_working_days is None
+            else {"after_working_days": step.after_working_days}
         )
+        graph.add_edge(key, node("unit", step.to), relation="escalates-to", **when)
     for problem in sorted(problems):
         graph.add_edge(key, node("problem", problem), relation="applies-to")
 

@@ -103,9 +103,10 @@ class Duty(Located):
 
 @dataclass(frozen=True, slots=True)
 class Escalation:
-    after_minutes: int
+    after_minutes: int | None  # None when the step is counted in working days
     to: str
     loc: Location = field(default=Location(""), compare=False)
+    after_working_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class Rule(Located):
     respond_within_minutes: int | None = None
     escalate: tuple[Escalation, ...] | None = None
     also_report: tuple[str, ...] = ()
+    respond_within_working_days: int | None = None  # `5wd`: instead of the minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,10 @@ class Catalog:
     phases: Mapping[str, Phase]
     tasks: tuple[Task, ...]
     cases: tuple[Case, ...]
+    default_respond_working_days: int | None = None
+    # the catalogue's own calendar: working days and days off the official one lacks
+    workdays: tuple[dt.date, ...] = ()
+    holidays: tuple[dt.date, ...] = ()
     spots: Mapping[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=CHECK_ONLY
     )

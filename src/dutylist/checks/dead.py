@@ -42,7 +42,11 @@ def check(loaded: Loaded) -> Iterator[Finding]:
     for compiled_rule in compiled.rules:
         rule = compiled_rule.rule
         does_something = (
-            rule.whistle or rule.respond_within_minutes or rule.escalate or rule.also_report
+            rule.whistle
+            or rule.respond_within_minutes
+            or rule.respond_within_working_days
+            or rule.escalate
+            or rule.also_report
         )
         if compiled_rule.order not in matched:
             yield finding(

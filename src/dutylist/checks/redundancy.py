@@ -31,8 +31,9 @@ def check(loaded: Loaded) -> Iterator[Finding]:
         rule = compiled_rule.rule
         if compiled_rule.box.is_empty() or not compiled_rule.problems:
             continue
-        escalate = tuple((e.after_minutes, e.to) for e in rule.escalate or ())
-        says = (rule.whistle, rule.respond_within_minutes, escalate)
+        escalate = tuple((e.after_minutes, e.after_working_days, e.to) for e in rule.escalate or ())
+        says = (rule.whistle, rule.respond_within_minutes, rule.respond_within_working_days,
+                escalate)  # fmt: skip
         rule_key = (compiled_rule.problems, compiled_rule.box.canonical(tree, domains), says)
         earlier_rule = first_rule.setdefault(rule_key, rule)
         if earlier_rule is not rule:

@@ -39,6 +39,7 @@ class Verdict:
     rules: tuple[str, ...] = ()
     decided_by: DecidedBy | None = None
     conflicts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    respond_within_working_days: int | None = None
 
 
 class Answer(NamedTuple):
@@ -76,6 +77,10 @@ class Answer(NamedTuple):
         return self.verdict.respond_within_minutes
 
     @property
+    def respond_within_working_days(self) -> int | None:
+        return self.verdict.respond_within_working_days
+
+    @property
     def escalate(self) -> tuple[Escalation, ...]:
         return self.verdict.escalate
 
@@ -108,7 +113,8 @@ class Answer(NamedTuple):
             self.blower,
             self.support,
             self.respond_within_minutes,
-            tuple((e.after_minutes, e.to) for e in self.escalate),
+            self.respond_within_working_days,
+            tuple((e.after_minutes, e.after_working_days, e.to) for e in self.escalate),
             self.basis,
             self.duties,
             self.rules,

@@ -111,9 +111,10 @@ def build_verdict(
     # also_report, without the lead — whatever the status (an overlap's competing duties
     # bring their support; a gap has only the rules')
     support = [u for d in duties for u in d.support] + list(rules.also_report)
-    respond = rules.fields["respond_within"]
-    if respond is None and "respond_within" not in rules.conflicts:
+    respond, respond_days = rules.fields["respond_within"] or (None, None)
+    if rules.fields["respond_within"] is None and "respond_within" not in rules.conflicts:
         respond = compiled.catalog.default_respond_minutes
+        respond_days = compiled.catalog.default_respond_working_days
     conflicts = {
         name: tuple(compiled_problem.rules[i].rule.id for i in indices)
         for name, indices in rules.conflicts.items()
@@ -125,6 +126,7 @@ def build_verdict(
         whistle=rules.fields["whistle"],
         support=tuple(dict.fromkeys(u for u in support if u != lead)),
         respond_within_minutes=respond,
+        respond_within_working_days=respond_days,
         escalate=tuple(rules.fields["escalate"] or ()),
         basis=tuple(dict.fromkeys(d.basis for d in duties if d.basis)),
         duties=tuple(d.id for d in duties),

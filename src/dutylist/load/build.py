@@ -54,6 +54,16 @@ def duration_minutes(text: str) -> int:
     return int(text[:-1]) * DURATION_MINUTES[text[-1]]
 
 
+def time_limit(text: str | None) -> tuple[int | None, int | None]:
+    """A duration as (minutes, working days): '2h' → (120, None), '5wd' → (None, 5).
+    Working days are not a fixed number of minutes: the calendar decides when they end."""
+    if not text:
+        return None, None
+    if text.endswith("wd"):
+        return None, int(text[:-2])
+    return duration_minutes(text), None
+
+
 @dataclass
 class Loaded:
     """What reading one catalogue folder gave: the model (if it could be built) and findings."""
@@ -229,7 +239,8 @@ class _ModelBuilder:
     ) -> Catalog:
         doc = catalog_file.document
         sound = {key: doc.get(key) for key in doc if not catalog_file.item_is_bad(key)}
-        respond = (sound.get("defaults") or {}).get("respond_within")
+        respond, respond_days = time_limit((sound.get("defaults") or {}).get("respond_within"))
+        calendar = sound.get("calendar") or {}
         problems_doc = self._doc(by_kind, "problems")
         tasks_doc = self._doc(by_kind, "tasks")
         return Catalog(
@@ -238,7 +249,10 @@ class _ModelBuilder:
             name=doc["name"],
             root=doc["root"],
             rules_folder=rules_folder,
-            default_respond_minutes=duration_minutes(respond) if respond else None,
+            default_respond_minutes=respond,
+            default_respond_working_days=respond_days,
+            workdays=tuple(sorted(d for d in map(_date, calendar.get("workdays") or ()) if d)),
+            holidays=tuple(sorted(d for d in map(_date, calendar.get("holidays") or ()) if d)),
             key_tasks=sound.get("key_tasks"),
             results_leads=dict(sound.get("results_leads") or {}),
             units=self._by_id("unit", by_kind.get("units"), "units", self._unit),
@@ -375,7 +389,7 @@ class _ModelBuilder:
             yield from self._by_id("rule", file, "rules", self._rule).values()
 
     def _rule(self, file: ReadFile, e: LocMap) -> Rule:
-        respond = e.get("respond_within")
+        respond, respond_days = time_limit(e.get("respond_within"))
         escalate = e.get("escalate")
         return Rule(
             loc=_loc(file, e),
@@ -384,7 +398,8 @@ class _ModelBuilder:
             name=e.get("name"),
             when=_conditions(file, e.get("when")),
             whistle=e.get("whistle"),
-            respond_within_minutes=duration_minutes(respond) if respond else None,
+            respond_within_minutes=respond,
+            respond_within_working_days=respond_days,
             escalate=None if escalate is None else tuple(_escalations(file, escalate)),
             also_report=tuple(e.get("also_report") or ()),
         )
@@ -496,9 +511,8 @@ def _item_locs(file: ReadFile, value: Any, mark: tuple[int, int] | None) -> tupl
 
 def _escalations(file: ReadFile, steps: LocList) -> Iterator[Escalation]:
     for step in steps:
-        yield Escalation(
-            duration_minutes(step["after"]), step["to"], file.loc(step.value_marks["to"])
-        )
+        minutes, working_days = time_limit(step["after"])
+        yield Escalation(minutes, step["to"], file.loc(step.value_marks["to"]), working_days)
 
 
 def _date(text: Any) -> dt.date | None:

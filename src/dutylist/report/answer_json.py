@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from dutylist.engine.answer import Answer, Verdict
-from dutylist.model import Catalog
+from dutylist.model import Catalog, Escalation
 
 
 def _named(catalog: Catalog, table: str, item_id: str | None) -> dict[str, str] | None:
@@ -15,6 +15,14 @@ def _named(catalog: Catalog, table: str, item_id: str | None) -> dict[str, str] 
         return None
     item = getattr(catalog, table).get(item_id)
     return {"id": item_id, "name": item.name if item is not None else item_id}
+
+
+def _step(catalog: Catalog, step: Escalation) -> dict[str, Any]:
+    shown: dict[str, Any] = {"after_minutes": step.after_minutes}
+    if step.after_working_days is not None:
+        shown["after_working_days"] = step.after_working_days
+    shown["to"] = _named(catalog, "units", step.to)
+    return shown
 
 
 def answer_json(answer: Answer, catalog: Catalog) -> dict[str, Any]:
@@ -30,14 +38,13 @@ def answer_json(answer: Answer, catalog: Catalog) -> dict[str, Any]:
         "lead": _named(catalog, "units", answer.lead),
         "support": [_named(catalog, "units", u) for u in answer.support],
         "respond_within_minutes": answer.respond_within_minutes,
-        "escalate": [
-            {"after_minutes": e.after_minutes, "to": _named(catalog, "units", e.to)}
-            for e in answer.escalate
-        ],
+        "escalate": [_step(catalog, e) for e in answer.escalate],
         "basis": list(answer.basis),
         "duties": list(answer.duties),
         "rules": list(answer.rules),
     }
+    if answer.respond_within_working_days is not None:  # `5wd`: the calendar says when
+        result["respond_within_working_days"] = answer.respond_within_working_days
     if answer.decided_by is not None:
         result["decided_by"] = {
             "attribute": answer.decided_by.attribute,

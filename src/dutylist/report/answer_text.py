@@ -50,6 +50,13 @@ def duration(minutes: int, lang: Lang) -> str:
     return f"{minutes} min"
 
 
+def time_limit_text(minutes: int | None, working_days: int | None, lang: Lang) -> str:
+    """A time limit as people say it: '30 分钟', '5 个工作日' / '30 min', '5 working days'."""
+    if working_days is not None:
+        return f"{working_days} 个工作日" if lang == "zh" else f"{working_days} working days"
+    return duration(minutes or 0, lang)
+
+
 class AnswerText:
     def __init__(self, catalog: Catalog, lang: Lang) -> None:
         self.catalog = catalog
@@ -88,17 +95,21 @@ class AnswerText:
         if answer.support:
             rows.append((label["support"], sep.join(self.unit(u) for u in answer.support)))
         rows.append((label["whistle"], self._whistle(answer)))
-        if answer.respond_within_minutes is not None:
-            within = duration(answer.respond_within_minutes, lang)
+        if answer.respond_within_minutes is not None or answer.respond_within_working_days:
+            within = time_limit_text(
+                answer.respond_within_minutes, answer.respond_within_working_days, lang
+            )
             rows.append(
                 (label["respond"], f"{within}内到场" if lang == "zh" else f"arrive within {within}")
             )
         if answer.escalate:
             steps = [
                 (
-                    f"{duration(e.after_minutes, lang)}后 → {self.unit(e.to)}"
+                    f"{time_limit_text(e.after_minutes, e.after_working_days, lang)}后 → "
+                    f"{self.unit(e.to)}"
                     if lang == "zh"
-                    else f"after {duration(e.after_minutes, lang)} → {self.unit(e.to)}"
+                    else f"after {time_limit_text(e.after_minutes, e.after_working_days, lang)}"
+                    f" → {self.unit(e.to)}"
                 )
                 for e in answer.escalate
             ]

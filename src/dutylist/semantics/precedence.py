@@ -19,7 +19,12 @@ from dutylist.semantics.compiled import CompiledProblem
 
 RULE_FIELDS: dict[str, Callable[[Any], Any]] = {
     "whistle": lambda rule: rule.whistle,
-    "respond_within": lambda rule: rule.respond_within_minutes,
+    # (minutes, working days): a rule sets one of the two
+    "respond_within": lambda rule: (
+        None
+        if rule.respond_within_minutes is None and rule.respond_within_working_days is None
+        else (rule.respond_within_minutes, rule.respond_within_working_days)
+    ),
     "escalate": lambda rule: rule.escalate,
 }
 

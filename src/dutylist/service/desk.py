@@ -9,6 +9,7 @@ a sign means the same wherever it comes from.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,8 @@ from dutylist.store.lifecycle import (
     WhistleState,
     apply,
 )
-from dutylist.store.log import Event, Store, Whistle
+from dutylist.store.log import Event, Store, Whistle, stamp
+from dutylist.workdays import WorkCalendar
 
 ACTIONS = ("sign", "arrive", "resolve", "reject", "reassign", "note", "evaluate", "close",
            "reopen")  # fmt: skip
@@ -121,13 +123,15 @@ class Desk:
             earlier = self.store.whistle_by_key(key)
             if earlier is not None:
                 return self._replayed(earlier, case, catalog)
+        when = dt.datetime.fromisoformat(at) if at else dt.datetime.now(dt.UTC)
+        at = stamp(when)
+        limits = _limits(catalog, answer, when)
         record = {
             "lead": answer.lead,
             "support": list(answer.support),
             "blower": answer.blower,
             "whistle": answer.whistle,
-            "respond_within_minutes": answer.respond_within_minutes,
-            "escalate": [{"after_minutes": e.after_minutes, "to": e.to} for e in answer.escalate],
+            **limits,
             "values": case.values,
             "text": text,
             "catalog": catalog.id,
@@ -361,6 +365,34 @@ class Desk:
 
 
 _STATUS_ZH = {"gap": "无人负责", "overlap": "职责交叉", "undetermined": "尚不确定"}
+
+
+def _limits(catalog: Catalog, answer: Answer, blown: dt.datetime) -> dict[str, Any]:
+    """The answer's time limits as the store keeps them: minutes from the blow (a limit
+    in working days ends when the calendar says, to the minute after), with the working
+    days and the moment they end kept beside them."""
+    calendar = WorkCalendar(catalog.workdays, catalog.holidays)
+
+    def minutes(clock: int | None, working_days: int | None) -> tuple[int | None, str | None]:
+        if working_days is None:
+            return clock, None
+        due = calendar.due(blown, working_days)
+        return math.ceil((due - blown).total_seconds() / 60), due.isoformat()
+
+    respond, due = minutes(answer.respond_within_minutes, answer.respond_within_working_days)
+    limits: dict[str, Any] = {"respond_within_minutes": respond}
+    if due is not None:
+        limits.update(respond_within_working_days=answer.respond_within_working_days,
+                      respond_due_at=due)  # fmt: skip
+    steps = []
+    for step in answer.escalate:
+        after, step_due = minutes(step.after_minutes, step.after_working_days)
+        shown: dict[str, Any] = {"after_minutes": after, "to": step.to}
+        if step_due is not None:
+            shown.update(after_working_days=step.after_working_days, due_at=step_due)
+        steps.append(shown)
+    limits["escalate"] = steps
+    return limits
 
 
 def _shown_data(event: Event, show_words: bool) -> dict[str, Any]:
