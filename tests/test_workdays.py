@@ -22,8 +22,8 @@ from tests.conftest import Run
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
-def beijing(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=BEIJING)
+def beijing(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=BEIJING)
 
 
 # The 2026 schedule (国务院办公厅关于2026年部分节假日安排的通知): 中秋节 25–27 September,
