@@ -592,7 +592,7 @@ def test_a_store_made_before_the_stats_columns_gets_them_from_its_log(store: Sto
 def _plain_stats(store: Store, by: str, since: dt.datetime | None,
                  until: dt.datetime | None) -> dict[Any, dict[str, Any]]:  # fmt: skip
     """Every figure of the stats, recomputed in plain Python from the events alone."""
-    from dutylist.store.stats import tenths
+    from dutylist.store.stats import minutes
 
     beijing = dt.timezone(dt.timedelta(hours=8))
     blows: dict[str, tuple[dt.datetime, Mapping[str, Any]]] = {}
@@ -650,7 +650,7 @@ def _plain_stats(store: Store, by: str, since: dt.datetime | None,
             row["satisfied"] += score >= 4
     shown = {}
     for group, row in table.items():
-        waits = {k: sorted(tenths(w) for w in row[k]) for k in ("sign", "arrive")}
+        waits = {k: sorted(minutes(w) for w in row[k]) for k in ("sign", "arrive")}
         n = row["obligations"]
         shown[group] = {
             "obligations": n, "signed_in_time": row["signed_in_time"],
@@ -658,8 +658,8 @@ def _plain_stats(store: Store, by: str, since: dt.datetime | None,
             "rejected": row["rejected"],
             "mean_sign_minutes": round(sum(row["sign"]) / len(row["sign"]) / 60, 1) if row["sign"] else None,
             "mean_arrive_minutes": round(sum(row["arrive"]) / len(row["arrive"]) / 60, 1) if row["arrive"] else None,
-            "p90_sign_minutes": waits["sign"][-(-9 * len(waits["sign"]) // 10) - 1] / 10 if waits["sign"] else None,
-            "p90_arrive_minutes": waits["arrive"][-(-9 * len(waits["arrive"]) // 10) - 1] / 10 if waits["arrive"] else None,
+            "p90_sign_minutes": float(waits["sign"][-(-9 * len(waits["sign"]) // 10) - 1]) if waits["sign"] else None,
+            "p90_arrive_minutes": float(waits["arrive"][-(-9 * len(waits["arrive"]) // 10) - 1]) if waits["arrive"] else None,
             "evaluations": row["evaluations"],
             "satisfaction_rate": round(row["satisfied"] / row["evaluations"], 4) if row["evaluations"] else None,
         }  # fmt: skip
@@ -668,8 +668,8 @@ def _plain_stats(store: Store, by: str, since: dt.datetime | None,
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_stats_of_any_period_are_what_the_events_add_up_to(store: Store, seed: int) -> None:
-    """Whistles over four Beijing days, with random steps at random times; for periods
-    that cut days anywhere (read partly from the running totals, partly from the
+    """Whistles over five Beijing weeks, with random steps at random times; for periods
+    that cut weeks anywhere (read partly from the running totals, partly from the
     obligations) every figure equals a plain recount of the events — and so do the
     totals counted again from scratch."""
     import random
@@ -680,7 +680,7 @@ def test_the_stats_of_any_period_are_what_the_events_add_up_to(store: Store, see
     start = dt.datetime(2026, 11, 30, 14, 0, tzinfo=dt.UTC)  # 22:00 in Beijing
     units = ["ga", "scjg", "wlj", "cgj"]
     for _ in range(30):
-        blown = start + dt.timedelta(minutes=rng.randint(0, 4 * 24 * 60))
+        blown = start + dt.timedelta(minutes=rng.randint(0, 35 * 24 * 60))
         lead, *support = rng.sample(units, 3)
         answer = {"lead": lead, "support": support, "blower": rng.choice(["gulou", "tuodong"]),
                   "respond_within_minutes": rng.choice([30, 60, None])}  # fmt: skip
@@ -706,10 +706,11 @@ def test_the_stats_of_any_period_are_what_the_events_add_up_to(store: Store, see
             acting = unit if kind in ("sign", "arrive", "resolve", "reject") else None
             store.record(whistle, kind, "t", unit=acting, data=data, at=stamp(moment))
     periods: list[tuple[dt.datetime | None, dt.datetime | None]] = [(None, None)]
-    for _ in range(6):
-        low = start + dt.timedelta(minutes=rng.randint(-600, 5 * 24 * 60))
-        periods.append((low, low + dt.timedelta(minutes=rng.randint(1, 3 * 24 * 60))))
-    periods.append((start + dt.timedelta(hours=2), None))  # from a Beijing midnight on
+    for _ in range(8):
+        low = start + dt.timedelta(minutes=rng.randint(-600, 36 * 24 * 60))
+        periods.append((low, low + dt.timedelta(minutes=rng.randint(1, 25 * 24 * 60))))
+    monday = dt.datetime(2026, 12, 7, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    periods += [(monday, None), (None, monday), (monday, monday + dt.timedelta(days=14))]
     for by in ("unit", "street", "problem", "week"):
         for since, until in periods:
             plain = _plain_stats(store, by, since, until)

@@ -1,10 +1,11 @@
 """The reform's rates — 响应率, 按时报到率, 解决率, 满意率, 退单, the minutes to sign and
 to arrive — by unit, street, problem or week, over any period, by SQL.
 
-Every event adds to running totals (`tallies`, `tally_waits`) per Beijing day of the
-blow, unit, street and problem, in the transaction that appends it; a period's whole
-days are read from the totals (a few thousand rows, however many whistles), and its
-partial first and last day from the obligations themselves. Both paths count the same
+Every event adds to running totals (`tallies`, `tally_waits`) per Beijing week of the
+blow and per unit, street, problem and week, in the transaction that appends it; a
+period's whole weeks are read from the totals (a few thousand rows, however many
+whistles), and the part of a week at either end from the obligations themselves. The
+90th percentiles are of the waits rounded to the minute. Both paths count the same
 things, and a test recomputes every figure from the events alone.
 """
 
@@ -14,7 +15,7 @@ import datetime as dt
 import functools
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,9 +23,10 @@ import sqlalchemy as sa
 from dutylist.store.tables import (
     BEIJING,
     COUNTERS,
+    DIMENSIONS,
     SUMS,
-    day_of,
     evaluations,
+    monday_of,
     obligations,
     stamp,
     tallies,
@@ -39,17 +41,17 @@ SATISFIED = 4  # a score of 4 or 5 is a satisfied evaluation
 
 
 # -- keeping the totals -------------------------------------------------------------------
-def _key(day: str, unit: str, street: str | None, problem: str) -> dict[str, str]:
-    return {"day": day, "unit": unit, "street": street or "", "problem": problem}
-
-
-def _add(connection: sa.Connection, table: sa.Table, key: Mapping[str, Any],
-         increments: Mapping[str, float]) -> None:  # fmt: skip
-    _add_all(connection, table, [(key, increments)])
+def _keys(keys: Mapping[str, Any] | Any, unit: str) -> list[dict[str, str]]:
+    """The rows of totals one obligation counts in: its unit's, its street's, its
+    problem's and its week's, in the week of the blow."""
+    week = monday_of(keys["blown_at"])
+    values = {"unit": unit, "street": keys["street"] or "", "problem": keys["problem"],
+              "week": week_of_day(week)}  # fmt: skip
+    return [{"week": week, "by": by, "value": values[by]} for by in DIMENSIONS]
 
 
 def _add_all(connection: sa.Connection, table: sa.Table,
-             rows: list[tuple[Mapping[str, Any], Mapping[str, float]]]) -> None:  # fmt: skip
+             rows: Sequence[tuple[Mapping[str, Any], Mapping[str, float]]]) -> None:  # fmt: skip
     """Add to rows of totals, making each that is the first: one upsert on SQLite and
     PostgreSQL; elsewhere an update, then an insert if there was nothing to update (the
     caller holds the store's write lock, so nothing can make the row in between)."""
@@ -81,52 +83,47 @@ def _upsert(table: sa.Table, dialect: str, added: tuple[str, ...]) -> Any:
 
 def tally_blow(connection: sa.Connection, keys: Mapping[str, Any], units: Iterable[str]) -> None:
     """A whistle blown: one obligation for each unit it names."""
-    day = day_of(keys["blown_at"])
-    _add_all(connection, tallies, [(_key(day, unit, keys["street"], keys["problem"]),
-                                    {"obligations": 1}) for unit in units])  # fmt: skip
+    counted = [(key, {"obligations": 1}) for unit in units for key in _keys(keys, unit)]
+    _add_all(connection, tallies, counted)
 
 
 def tally_obligation(connection: sa.Connection, keys: Mapping[str, Any], unit: str) -> None:
-    key = _key(day_of(keys["blown_at"]), unit, keys["street"], keys["problem"])
-    _add(connection, tallies, key, {"obligations": 1})
+    tally_blow(connection, keys, [unit])
 
 
 def tally_step(connection: sa.Connection, obligation: Any, kind: str, at_s: float) -> None:
     """The first sign, arrive, resolve or reject of one obligation (a row of
     `obligations`, before its time for `kind` is set)."""
-    key = _key(day_of(obligation.blown_at), obligation.unit, obligation.street,
-               obligation.problem)  # fmt: skip
+    keys = _keys(obligation._mapping, obligation.unit)
     if kind in ONE_OFF:
-        _add(connection, tallies, key, {ONE_OFF[kind]: 1})
+        _add_all(connection, tallies, [(key, {ONE_OFF[kind]: 1}) for key in keys])
         return
     count, total, kept = STEP_COLUMNS[kind]
     wait = at_s - obligation.since_s
     limit = obligation.respond_s
     in_time = 1 if limit is None or wait <= limit else 0
-    _add(connection, tallies, key, {count: 1, total: wait, kept: in_time})
-    _add(connection, tally_waits, {**key, "step": kind, "tenths": tenths(wait)}, {"n": 1})
+    _add_all(connection, tallies, [(key, {count: 1, total: wait, kept: in_time}) for key in keys])
+    bucket = minutes(wait)
+    _add_all(connection, tally_waits,
+             [({**key, "step": kind, "minutes": bucket}, {"n": 1}) for key in keys])  # fmt: skip
 
 
 def tally_evaluation(connection: sa.Connection, keys: Mapping[str, Any], units: list[str],
                      score: int) -> None:  # fmt: skip
-    """An evaluation counts once for the whistle (by street, problem, week: on the row
-    of its first obligation) and once for each unit it obliges (by unit)."""
-    satisfied = 1 if score >= SATISFIED else 0
-    day = day_of(keys["blown_at"])
-    rows: list[tuple[Mapping[str, Any], Mapping[str, float]]] = []
-    for n, unit in enumerate(units):
-        counted = {"evaluations_u": 1, "satisfied_u": satisfied}
-        if n == 0:
-            counted.update(evaluations_w=1, satisfied_w=satisfied)
-        rows.append((_key(day, unit, keys["street"], keys["problem"]), counted))
-    if rows:
-        _add_all(connection, tallies, rows)
+    """An evaluation counts for each unit the whistle obliges (by unit), and once for
+    its street, its problem and its week."""
+    if not units:
+        return
+    counted = {"evaluations": 1, "satisfied": 1 if score >= SATISFIED else 0}
+    rows = [(key, counted) for unit in units for key in _keys(keys, unit) if key["by"] == "unit"]
+    rows += [(key, counted) for key in _keys(keys, units[0]) if key["by"] != "unit"]
+    _add_all(connection, tallies, rows)
 
 
-def tenths(wait_s: float) -> int:
-    """A wait in tenths of a minute, rounded half away from zero as SQL's ROUND does: the
+def minutes(wait_s: float) -> int:
+    """A wait in whole minutes, rounded half away from zero as SQL's ROUND does: the
     90th percentile of the rounded waits is the rounded 90th percentile."""
-    scaled = wait_s / 6
+    scaled = wait_s / 60
     return int(math.copysign(math.floor(abs(scaled) + 0.5), scaled))
 
 
@@ -137,30 +134,30 @@ def recount(connection: sa.Connection) -> None:
     connection.execute(tallies.delete())
     totals: dict[tuple[str, ...], Counter[str]] = {}
     histogram: Counter[tuple[Any, ...]] = Counter()
-    units_of: dict[str, list[tuple[str, ...]]] = {}
+    obliged: dict[str, list[Any]] = {}
     for row in connection.execute(sa.select(obligations).order_by(obligations.c.id)):
-        key = tuple(_key(day_of(row.blown_at), row.unit, row.street, row.problem).values())
-        got = totals.setdefault(key, Counter())
-        got["obligations"] += 1
-        units_of.setdefault(row.whistle, []).append(key)
-        for step, at in (("sign", row.signed_s), ("arrive", row.arrived_s)):
-            if at is None:
-                continue
-            count, total, kept = STEP_COLUMNS[step]
-            wait = at - row.since_s
-            got[count] += 1
-            got[total] += wait
-            got[kept] += 1 if row.respond_s is None or wait <= row.respond_s else 0
-            histogram[(*key, step, tenths(wait))] += 1
-        got["resolved"] += row.resolved_s is not None
-        got["rejected"] += row.rejected_s is not None
+        obliged.setdefault(row.whistle, []).append(row)
+        for key in _keys(row._mapping, row.unit):
+            got = totals.setdefault(tuple(key.values()), Counter())
+            got["obligations"] += 1
+            for step, at in (("sign", row.signed_s), ("arrive", row.arrived_s)):
+                if at is None:
+                    continue
+                count, total, kept = STEP_COLUMNS[step]
+                wait = at - row.since_s
+                kept_time = row.respond_s is None or wait <= row.respond_s
+                got.update({count: 1, total: wait, kept: 1 if kept_time else 0})
+                histogram[(*key.values(), step, minutes(wait))] += 1
+            got["resolved"] += row.resolved_s is not None
+            got["rejected"] += row.rejected_s is not None
     for row in connection.execute(sa.select(evaluations.c.whistle, evaluations.c.score)):
+        rows = obliged.get(row.whistle, [])
         satisfied = 1 if row.score >= SATISFIED else 0
-        for n, key in enumerate(units_of.get(row.whistle, [])):
-            totals[key].update(evaluations_u=1, satisfied_u=satisfied)
-            if n == 0:
-                totals[key].update(evaluations_w=1, satisfied_w=satisfied)
-    names = ("day", "unit", "street", "problem")
+        for n, held in enumerate(rows):
+            for key in _keys(held._mapping, held.unit):
+                if key["by"] == "unit" or n == 0:
+                    totals[tuple(key.values())].update(evaluations=1, satisfied=satisfied)
+    names = ("week", "by", "value")
     if totals:
         connection.execute(tallies.insert(), [
             {**dict(zip(names, key, strict=True)), **{c: got[c] for c in (*COUNTERS, *SUMS)}}
@@ -168,7 +165,7 @@ def recount(connection: sa.Connection) -> None:
         ])  # fmt: skip
     if histogram:
         connection.execute(tally_waits.insert(), [
-            {**dict(zip((*names, "step", "tenths"), key, strict=True)), "n": n}
+            {**dict(zip((*names, "step", "minutes"), key, strict=True)), "n": n}
             for key, n in histogram.items()
         ])  # fmt: skip
 
@@ -181,13 +178,11 @@ def rates(
     until): the obligations and how they went."""
     totals: dict[Any, Counter[str]] = {}
     waits: dict[Any, dict[str, Counter[int]]] = {}
-    first_day, last_day, partial = _split(since, until)
-    if first_day is None or last_day is None or first_day < last_day:
-        _from_totals(connection, by, first_day, last_day, totals, waits)
+    first_week, last_week, partial = _split(since, until)
+    if first_week is None or last_week is None or first_week < last_week:
+        _from_totals(connection, by, first_week, last_week, totals, waits)
     for low, high in partial:
         _from_obligations(connection, by, low, high, totals, waits)
-    evaluated = "evaluations_u" if by == "unit" else "evaluations_w"
-    satisfied = "satisfied_u" if by == "unit" else "satisfied_w"
     rows = []
     for key in sorted(totals, key=lambda k: (k is None, k or "")):
         got = totals[key]
@@ -209,79 +204,72 @@ def rates(
             "mean_arrive_minutes": _mean(got["arrive_sum_s"], got["arrive_n"]),
             "p90_sign_minutes": _p90(mine.get("sign", Counter())),
             "p90_arrive_minutes": _p90(mine.get("arrive", Counter())),
-            "evaluations": got[evaluated],
-            "satisfaction_rate": _rate(got[satisfied], got[evaluated]),
+            "evaluations": got["evaluations"],
+            "satisfaction_rate": _rate(got["satisfied"], got["evaluations"]),
         })  # fmt: skip
     return rows
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), BEIJING)
+def _monday(moment: dt.datetime) -> dt.date:
+    day = moment.astimezone(BEIJING).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _start(monday: dt.date) -> dt.datetime:
+    return dt.datetime.combine(monday, dt.time(), BEIJING)
 
 
 def _split(
     since: dt.datetime | None, until: dt.datetime | None
 ) -> tuple[str | None, str | None, list[tuple[dt.datetime, dt.datetime]]]:
-    """[since, until) as whole Beijing days [first_day, last_day) (None: unbounded) read
-    from the totals, and the partial days on either side, read from the obligations."""
+    """[since, until) as whole Beijing weeks [first, last) (their Mondays; None:
+    unbounded), read from the totals, and the part of a week on either side, read from
+    the obligations."""
     since = since.replace(tzinfo=dt.UTC) if since and since.tzinfo is None else since
     until = until.replace(tzinfo=dt.UTC) if until and until.tzinfo is None else until
     if since and until and since >= until:
         return "1", "0", []  # an empty period: nothing from the totals, nothing else
-    first = last = None
+    first = _monday(since) if since else None
+    if since and first is not None and _start(first) < since:
+        first += dt.timedelta(days=7)
+    last = _monday(until) if until else None
+    if first is not None and last is not None and first >= last:  # within a week or two
+        return "1", "0", [(since, until)]  # type: ignore[list-item]
     partial = []
-    if since is not None:
-        day = since.astimezone(BEIJING).date()
-        start = _midnight(day)
-        if start < since:
-            day += dt.timedelta(days=1)
-            edge = _midnight(day) if until is None else min(_midnight(day), until)
-            partial.append((since, edge))
-        first = day
-    if until is not None:
-        day = until.astimezone(BEIJING).date()
-        start = _midnight(day)
-        if first is not None and day < first:  # since and until within one day
-            return "1", "0", [(since, until)] if since else []
-        if start < until and (since is None or start >= since):
-            partial.append((start, until))
-        last = day
+    if since and first is not None and _start(first) > since:
+        partial.append((since, _start(first)))
+    if until and last is not None and _start(last) < until:
+        partial.append((_start(last), until))
     return (first.isoformat() if first else None, last.isoformat() if last else None, partial)
 
 
 def _from_totals(connection: sa.Connection, by: str, first: str | None, last: str | None,
                  totals: dict[Any, Counter[str]],
                  waits: dict[Any, dict[str, Counter[int]]]) -> None:  # fmt: skip
-    def within(table: sa.Table) -> list[Any]:
-        return [table.c.day >= first if first else sa.true(),
-                table.c.day < last if last else sa.true()]  # fmt: skip
+    def chosen(table: sa.Table) -> list[Any]:
+        return [table.c.by == by, table.c.week >= first if first else sa.true(),
+                table.c.week < last if last else sa.true()]  # fmt: skip
 
-    group = tallies.c.day if by == "week" else tallies.c[by]
     sums = [sa.func.sum(tallies.c[name]).label(name) for name in (*COUNTERS, *SUMS)]
-    query = sa.select(group.label("key"), *sums).where(*within(tallies)).group_by(group)
+    query = sa.select(tallies.c.value, *sums).where(*chosen(tallies)).group_by(tallies.c.value)
     for row in connection.execute(query):
-        got = totals.setdefault(_shown(by, row.key), Counter())
+        got = totals.setdefault(_shown(by, row.value), Counter())
         for name in (*COUNTERS, *SUMS):
             got[name] += row._mapping[name] or 0
-    wait_group = tally_waits.c.day if by == "week" else tally_waits.c[by]
     histogram = (
-        sa.select(wait_group.label("key"), tally_waits.c.step, tally_waits.c.tenths,
+        sa.select(tally_waits.c.value, tally_waits.c.step, tally_waits.c.minutes,
                   sa.func.sum(tally_waits.c.n).label("n"))
-        .where(*within(tally_waits))
-        .group_by(wait_group, tally_waits.c.step, tally_waits.c.tenths)
+        .where(*chosen(tally_waits))
+        .group_by(tally_waits.c.value, tally_waits.c.step, tally_waits.c.minutes)
     )  # fmt: skip
     for row in connection.execute(histogram):
-        mine = waits.setdefault(_shown(by, row.key), {"sign": Counter(), "arrive": Counter()})
-        mine[row.step][int(row.tenths)] += int(row.n)
+        mine = waits.setdefault(_shown(by, row.value), {"sign": Counter(), "arrive": Counter()})
+        mine[row.step][int(row.minutes)] += int(row.n)
 
 
 def _shown(by: str, value: Any) -> Any:
-    """A totals key as the stats show it: a day's week, no street as None."""
-    if by == "week":
-        return week_of_day(value)
-    if by == "street" and value == "":
-        return None
-    return value
+    """A totals key as the stats show it: no street as None."""
+    return None if by == "street" and value == "" else value
 
 
 def _from_obligations(connection: sa.Connection, by: str, low: dt.datetime, high: dt.datetime,
@@ -328,14 +316,14 @@ def _from_obligations(connection: sa.Connection, by: str, low: dt.datetime, high
             )
         ):
             mine = waits.setdefault(row.key, {"sign": Counter(), "arrive": Counter()})
-            mine[step][tenths(float(row.wait))] += 1
+            mine[step][minutes(float(row.wait))] += 1
     judged = evaluations.c
     source: sa.FromClause
     if by == "unit":
         source = evaluations.join(obligations, held.whistle == judged.whistle)
-        group, when, suffix = held.unit, held.blown_at, "u"
+        group, when = held.unit, held.blown_at
     else:
-        source, group, when, suffix = evaluations, judged[by], judged.blown_at, "w"
+        source, group, when = evaluations, judged[by], judged.blown_at
     satisfaction = (
         sa.select(
             group.label("key"),
@@ -348,13 +336,13 @@ def _from_obligations(connection: sa.Connection, by: str, low: dt.datetime, high
     )
     for row in connection.execute(satisfaction):
         got = totals.setdefault(row.key, Counter())
-        got[f"evaluations_{suffix}"] += int(row.evaluations)
-        got[f"satisfied_{suffix}"] += int(row.satisfied or 0)
+        got["evaluations"] += int(row.evaluations)
+        got["satisfied"] += int(row.satisfied or 0)
 
 
 def _p90(histogram: Counter[int]) -> float | None:
     """The 90th percentile, nearest rank (the wait 90 % of the waits do not exceed), in
-    minutes, from counts of waits by tenth of a minute."""
+    minutes, from counts of waits by whole minute."""
     total = sum(histogram.values())
     if not total:
         return None
@@ -363,7 +351,7 @@ def _p90(histogram: Counter[int]) -> float | None:
     for bucket in sorted(histogram):
         seen += histogram[bucket]
         if seen >= rank:
-            return bucket / 10
+            return float(bucket)
     raise AssertionError("unreachable: the counts add up to the total")
 
 

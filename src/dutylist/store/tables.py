@@ -83,34 +83,31 @@ deadlines = sa.Table(
     sa.Column("after_minutes", sa.Integer, nullable=False),
 )
 
-# Running totals per Beijing day of the blow, unit, street and problem, kept with each
-# event (migration 0006): the stats over a million whistles read a few thousand rows.
-# `street` is "" for a whistle without a blower (key columns cannot be null).
-TALLY_KEY = ("day", "unit", "street", "problem")
+# Running totals per Beijing week of the blow and per unit, street, problem or week
+# (`by`, `value`), kept with each event (migration 0006): the stats over a million
+# whistles read a few thousand rows. No street is "" (key columns cannot be null).
+DIMENSIONS = ("unit", "street", "problem", "week")
 COUNTERS = ("obligations", "signed_in_time", "arrived_in_time", "resolved", "rejected",
-            "sign_n", "arrive_n", "evaluations_u", "satisfied_u", "evaluations_w",
-            "satisfied_w")  # fmt: skip
+            "sign_n", "arrive_n", "evaluations", "satisfied")  # fmt: skip
 SUMS = ("sign_sum_s", "arrive_sum_s")
 tallies = sa.Table(
     "tallies",
     metadata,
-    sa.Column("day", sa.String(10), primary_key=True),
-    sa.Column("unit", sa.String(200), primary_key=True),
-    sa.Column("street", sa.String(200), primary_key=True),
-    sa.Column("problem", sa.String(200), primary_key=True),
+    sa.Column("week", sa.String(10), primary_key=True),  # its Monday, YYYY-MM-DD
+    sa.Column("by", sa.String(10), primary_key=True),
+    sa.Column("value", sa.String(200), primary_key=True),
     *(sa.Column(name, sa.Integer, nullable=False, server_default="0") for name in COUNTERS),
     *(sa.Column(name, sa.Float, nullable=False, server_default="0") for name in SUMS),
 )
-# how many waits to sign / to arrive took each number of tenths of a minute (for p90)
+# how many waits to sign / to arrive took each whole number of minutes (for the p90)
 tally_waits = sa.Table(
     "tally_waits",
     metadata,
-    sa.Column("day", sa.String(10), primary_key=True),
-    sa.Column("unit", sa.String(200), primary_key=True),
-    sa.Column("street", sa.String(200), primary_key=True),
-    sa.Column("problem", sa.String(200), primary_key=True),
+    sa.Column("week", sa.String(10), primary_key=True),
+    sa.Column("by", sa.String(10), primary_key=True),
+    sa.Column("value", sa.String(200), primary_key=True),
     sa.Column("step", sa.String(10), primary_key=True),
-    sa.Column("tenths", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("minutes", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("n", sa.Integer, nullable=False, server_default="0"),
 )
 
@@ -137,6 +134,12 @@ def week_of(at: str) -> str:
 def day_of(at: str) -> str:
     """The date of a moment in Beijing time, YYYY-MM-DD."""
     return dt.datetime.fromisoformat(at).astimezone(BEIJING).date().isoformat()
+
+
+def monday_of(at: str) -> str:
+    """The Monday (Beijing time) of the week a moment falls in, YYYY-MM-DD."""
+    day = dt.date.fromisoformat(day_of(at))
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
 
 
 def week_of_day(day: str) -> str:

@@ -1,7 +1,9 @@
-"""Running totals for the stats: per Beijing day of the blow, unit, street and problem,
-the obligations and how they went (`tallies`), and how long the waits to sign and to
-arrive were, by tenth of a minute (`tally_waits`). Kept with each event from now on;
-an existing store's are counted here from its obligations and evaluations.
+"""Running totals for the stats, per Beijing week of the blow and per unit, street,
+problem and week: the obligations and how they went (`tallies`), and how many waits to
+sign and to arrive took each whole number of minutes (`tally_waits`). Kept with each
+event from now on; an existing store's are counted here from its obligations and
+evaluations (a frozen copy of `stats.recount` as it was: migrations do not change when
+the code does).
 
 Revision ID: 0006
 Revises: 0005
@@ -22,83 +24,79 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-KEY = ("day", "unit", "street", "problem")
+KEY = ("week", "by", "value")
 COUNTERS = ("obligations", "signed_in_time", "arrived_in_time", "resolved", "rejected",
-            "sign_n", "arrive_n", "evaluations_u", "satisfied_u", "evaluations_w",
-            "satisfied_w")  # fmt: skip
+            "sign_n", "arrive_n", "evaluations", "satisfied")  # fmt: skip
 SUMS = ("sign_sum_s", "arrive_sum_s")
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
-def _keys() -> list[sa.Column[Any]]:
-    return [sa.Column(name, sa.String(10 if name == "day" else 200), primary_key=True)
-            for name in KEY]  # fmt: skip
+def _key_columns() -> list[sa.Column[Any]]:
+    sizes = {"week": 10, "by": 10, "value": 200}
+    return [sa.Column(name, sa.String(sizes[name]), primary_key=True) for name in KEY]
 
 
 def upgrade() -> None:
     tallies = op.create_table(
         "tallies",
-        *_keys(),
+        *_key_columns(),
         *(sa.Column(name, sa.Integer, nullable=False, server_default="0") for name in COUNTERS),
         *(sa.Column(name, sa.Float, nullable=False, server_default="0") for name in SUMS),
     )
     waits = op.create_table(
         "tally_waits",
-        *_keys(),
+        *_key_columns(),
         sa.Column("step", sa.String(10), primary_key=True),
-        sa.Column("tenths", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("minutes", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("n", sa.Integer, nullable=False, server_default="0"),
     )
     assert tallies is not None and waits is not None
     _count_what_is_there(tallies, waits)
 
 
-def _day(at: str) -> str:
-    return dt.datetime.fromisoformat(at).astimezone(BEIJING).date().isoformat()
+def _keys(row: Any) -> list[tuple[str, str, str]]:
+    day = dt.datetime.fromisoformat(row.blown_at).astimezone(BEIJING).date()
+    monday = day - dt.timedelta(days=day.weekday())
+    year, week, _ = monday.isocalendar()
+    values = {"unit": row.unit, "street": row.street or "", "problem": row.problem,
+              "week": f"{year}-W{week:02d}"}  # fmt: skip
+    return [(monday.isoformat(), by, value) for by, value in values.items()]
 
 
-def _tenths(wait: float) -> int:
-    scaled = wait / 6
+def _minutes(wait: float) -> int:
+    scaled = wait / 60
     return int(math.copysign(math.floor(abs(scaled) + 0.5), scaled))
 
 
 def _count_what_is_there(tallies: sa.Table, waits: sa.Table) -> None:
     connection = op.get_bind()
-    totals: dict[tuple[Any, ...], Counter[str]] = {}
+    totals: dict[tuple[str, str, str], Counter[str]] = {}
     histogram: Counter[tuple[Any, ...]] = Counter()
-    first_unit: dict[str, tuple[Any, ...]] = {}
-    units_of: dict[str, list[tuple[Any, ...]]] = {}
+    obliged: dict[str, list[Any]] = {}
     rows = connection.execute(sa.text(
         "SELECT id, whistle, unit, since_s, street, problem, blown_at, respond_s, signed_s, "
         "arrived_s, resolved_s, rejected_s FROM obligations ORDER BY id"
     ))  # fmt: skip
     for row in rows:
-        key: tuple[Any, ...] = (_day(row.blown_at), row.unit, row.street or "", row.problem)
-        got = totals.setdefault(key, Counter())
-        got["obligations"] += 1
-        first_unit.setdefault(row.whistle, key)
-        units_of.setdefault(row.whistle, []).append(key)
-        for step, at, (n, total, kept) in (
-            ("sign", row.signed_s, ("sign_n", "sign_sum_s", "signed_in_time")),
-            ("arrive", row.arrived_s, ("arrive_n", "arrive_sum_s", "arrived_in_time")),
-        ):
-            if at is None:
-                continue
-            wait = at - row.since_s
-            got[n] += 1
-            got[total] += wait
-            got[kept] += 1 if row.respond_s is None or wait <= row.respond_s else 0
-            histogram[(*key, step, _tenths(wait))] += 1
-        got["resolved"] += row.resolved_s is not None
-        got["rejected"] += row.rejected_s is not None
+        obliged.setdefault(row.whistle, []).append(row)
+        for key in _keys(row):
+            got = totals.setdefault(key, Counter())
+            got["obligations"] += 1
+            for step, at in (("sign", row.signed_s), ("arrive", row.arrived_s)):
+                if at is None:
+                    continue
+                wait = at - row.since_s
+                kept = row.respond_s is None or wait <= row.respond_s
+                done = "signed" if step == "sign" else "arrived"
+                got.update({f"{step}_n": 1, f"{step}_sum_s": wait, f"{done}_in_time": int(kept)})
+                histogram[(*key, step, _minutes(wait))] += 1
+            got["resolved"] += row.resolved_s is not None
+            got["rejected"] += row.rejected_s is not None
     for row in connection.execute(sa.text("SELECT whistle, score FROM evaluations")):
-        satisfied = 1 if row.score >= 4 else 0
-        for key in units_of.get(row.whistle, []):
-            totals[key]["evaluations_u"] += 1
-            totals[key]["satisfied_u"] += satisfied
-        if row.whistle in first_unit:
-            totals[first_unit[row.whistle]]["evaluations_w"] += 1
-            totals[first_unit[row.whistle]]["satisfied_w"] += satisfied
+        for n, held in enumerate(obliged.get(row.whistle, [])):
+            for key in _keys(held):
+                if key[1] == "unit" or n == 0:
+                    totals[key].update(evaluations=1, satisfied=int(row.score >= 4))
     if totals:
         op.bulk_insert(tallies, [
             {**dict(zip(KEY, key, strict=True)), **{c: got[c] for c in (*COUNTERS, *SUMS)}}
@@ -106,7 +104,7 @@ def _count_what_is_there(tallies: sa.Table, waits: sa.Table) -> None:
         ])  # fmt: skip
     if histogram:
         op.bulk_insert(waits, [
-            {**dict(zip((*KEY, "step", "tenths"), key, strict=True)), "n": n}
+            {**dict(zip((*KEY, "step", "minutes"), key, strict=True)), "n": n}
             for key, n in histogram.items()
         ])  # fmt: skip
 
