@@ -382,6 +382,7 @@ def test_concurrent_retries_of_one_blow_make_one_whistle(service: Service) -> No
         ("/api/whistles/W000001/note", {"text": "长" * 5000}, 422, "text"),
         ("/api/whistles/W000001/fly", None, 422, "action"),
         ("/api/whistles/W000001/sign", {"at": "2099-01-01T00:00:00Z"}, 422, "future"),
+        ("/api/whistles/W000001/sign", {"at": "2020-01-01T00:00:00Z"}, 422, "before the whistle"),
         ("/api/whistles/W000002/sign", None, 404, "W000002"),
         ("/api/sweep", {"now": "tomorrow"}, 422, "now"),
     ],

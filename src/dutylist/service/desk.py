@@ -179,6 +179,8 @@ class Desk:
                               "请指明由哪个单位操作：--unit 单位")  # fmt: skip
             unit = self._unit(named, "unit", caller.operator)
         payload = self._data(kind, dict(data or {}))
+        if at is not None:
+            self._not_before_the_blow(whistle_id, at)
 
         def guard(state: WhistleState) -> None:
             if caller.operator:  # the command line may act for any unit, catalogue or not
@@ -193,6 +195,16 @@ class Desk:
             raise _no_whistle(whistle_id) from None
         except IllegalTransition as refused:
             raise Conflict(409, refused.message("en"), refused.message("zh")) from None
+
+    def _not_before_the_blow(self, whistle_id: str, at: str) -> None:
+        """A step dated before its whistle was blown is a mistake, not history."""
+        try:
+            blown = self.store.whistle(whistle_id).blown_at
+        except KeyError:
+            raise _no_whistle(whistle_id) from None
+        if dt.datetime.fromisoformat(at) < dt.datetime.fromisoformat(blown):
+            raise Invalid(422, f"at: {at} is before the whistle was blown ({blown})",
+                          f"at：{at} 早于吹哨时间（{blown}）")  # fmt: skip
 
     def _unit(self, text: str, field: str, operator: bool = False) -> str:
         """The id of the unit `text` names; the operator without a catalogue at hand
