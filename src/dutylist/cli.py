@@ -27,6 +27,7 @@ from dutylist.commands import (
     tasks,
     test,
     token,
+    user,
     whistle,
     who,
 )
@@ -35,7 +36,21 @@ from dutylist.errors import UsageError
 from dutylist.gcpause import collector_paused
 from dutylist.i18n import LANGS, Lang, default_lang
 
-COMMANDS = (check, who, duties, test, tasks, matrix, graph, explain, schema, whistle, token, serve)
+COMMANDS = (
+    check,
+    who,
+    duties,
+    test,
+    tasks,
+    matrix,
+    graph,
+    explain,
+    schema,
+    whistle,
+    token,
+    user,
+    serve,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

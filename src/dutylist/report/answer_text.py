@@ -167,11 +167,12 @@ class AnswerText:
             mark = "✓" if row.matched else "✗"
             text = f"  {mark} {row.kind} {row.id}  {row.location}"
             if not row.matched and row.failed is not None:
-                text += "  " + self._failure(row)
+                text += "  " + self.why_not(row)
             out.append(text)
         return "\n".join(out) + "\n"
 
-    def _failure(self, row: Considered) -> str:
+    def why_not(self, row: Considered) -> str:
+        """Why a duty or rule did not match: its first failing condition, and the case."""
         assert row.failed is not None
         written = condition_text(row.failed)
         if row.reason == "undeclared":

@@ -20,10 +20,27 @@ UNIT_ACTIONS = frozenset({"sign", "arrive", "resolve", "reject"})
 OVERSIGHT_ACTIONS = frozenset({"reassign", "close", "reopen", "evaluate"})
 
 
+# what each role of a signed-in person may do, within what their unit may (a token has
+# no role: it may do all its unit may)
+ROLES: dict[str, frozenset[str]] = {
+    "dispatcher": frozenset({"blow", "reassign", "close", "reopen", "evaluate", "note"}),
+    "officer": frozenset({"sign", "arrive", "resolve", "reject", "note"}),
+    "policy": frozenset(),  # reads the catalogue, the board and the stats
+    "admin": frozenset({"blow", *UNIT_ACTIONS, *OVERSIGHT_ACTIONS, "note"}),
+}
+ROLE_NAMES = {"dispatcher": "调度员", "officer": "部门/社区工作人员", "policy": "政策人员",
+              "admin": "管理员"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Caller:
-    unit: str | None = None  # the unit its token acts for
+    unit: str | None = None  # the unit its token (or its person) acts for
     operator: bool = False  # the command line: may act for any unit
+    role: str | None = None  # a signed-in person's role; None for a token
+
+    def may(self, kind: str) -> bool:
+        """Whether the caller's role allows `kind` at all (its unit is judged apart)."""
+        return self.role is None or kind in ROLES.get(self.role, frozenset())
 
     @property
     def anonymous(self) -> bool:
@@ -63,9 +80,20 @@ def require_signed_in(caller: Caller) -> None:
         )
 
 
+def _role(caller: Caller, kind: str) -> None:
+    if not caller.may(kind):
+        role = caller.role or ""
+        raise Denied(
+            403,
+            f"a {role} cannot {kind}",
+            f"{ROLE_NAMES.get(role, role)}不能执行此操作",
+        )
+
+
 def may_blow(catalog: Catalog, caller: Caller, blower: str | None) -> None:
     """Only the place's blower, a unit above it or the district blows its whistle."""
     require_signed_in(caller)
+    _role(caller, "blow")
     if not oversees(catalog, caller, blower):
         shown = blower or catalog.root
         raise Denied(
@@ -85,6 +113,7 @@ def may_act(
     require_signed_in(caller)
     if caller.operator:
         return
+    _role(caller, kind)
     if kind in UNIT_ACTIONS:
         if unit != caller.unit:
             raise Denied(

@@ -17,9 +17,10 @@ from typing import Any
 from dutylist.casein import Case, CaseReader
 from dutylist.dispatcher import Dispatcher
 from dutylist.engine.answer import Answer
+from dutylist.engine.considered import Considered, considered
 from dutylist.errors import UsageError
 from dutylist.lookup import Lookup
-from dutylist.model import Catalog
+from dutylist.model import Catalog, Problem
 from dutylist.report.answer_json import answer_json
 from dutylist.service import access
 from dutylist.service.access import UNIT_ACTIONS, Caller
@@ -91,6 +92,17 @@ class Desk:
         session, engine = self.dispatcher.current()
         case = self._reader(session)[0].read(problem, place, raw)
         return session, case, engine.route(case.problem.id, case.place.id, case.values)
+
+    def find_problem(self, text: str) -> Problem | None:
+        """The problem an id, name or alias names, if any."""
+        try:
+            return self._reader(self.dispatcher.session)[0].problem(text)
+        except UsageError:
+            return None
+
+    def considered(self, session: Session, case: Case) -> list[Considered]:
+        """Every duty and rule of the case's problem, matched or not and why (`--explain`)."""
+        return considered(session.compiled, case.problem, case.place.id, case.values)
 
     def blow(
         self,

@@ -14,11 +14,13 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from dutylist import __version__
@@ -27,7 +29,10 @@ from dutylist.i18n import Lang
 from dutylist.service.access import ANONYMOUS, Caller
 from dutylist.service.desk import Desk
 from dutylist.service.failures import Denied, Refused
-from dutylist.web import api, open311
+from dutylist.service.people import People
+from dutylist.web import api, open311, pages
+
+STATIC = Path(__file__).parent / "static"
 
 MAX_BODY = 256 * 1024  # bytes: a whistle with a long text and attributes is a few KiB
 log = logging.getLogger("dutylist.web")
@@ -54,8 +59,12 @@ def create_app(desk: Desk, sweep_every: float = 0) -> FastAPI:
         ),
     )
     app.state.desk = desk
+    app.state.people = People(desk.store)
     app.include_router(api.router)
     app.include_router(open311.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(pages.SignInFirst, _sign_in_first)
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(UsageError, _usage)
     app.add_exception_handler(RequestValidationError, _invalid)
@@ -136,9 +145,27 @@ def error_response(
 ) -> Response:
     if request.url.path.startswith(open311.PREFIX):
         return open311.error_response(request, status, message)
+    if not request.url.path.startswith(("/api", "/docs", "/openapi", "/static")):
+        return _error_page(request, status, message)
     body = {"error": {"status": status, "code": code, "message": message, "hint": hint}}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    """A refusal on a page, as a page (with the way back)."""
+    from dutylist.web.words import words
+
+    session = pages._session(request)
+    html = pages.templates.get_template("error.html").render(
+        t=words(lang_of(request)), lang=lang_of(request), session=session,
+        path=request.url.path, csrf=session.csrf if session else "", message=message,
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status)
+
+
+async def _sign_in_first(request: Request, error: Exception) -> Response:
+    return pages.sign_in_first(request)
 
 
 async def _refused(request: Request, error: Exception) -> Response:

@@ -1,0 +1,321 @@
+"""The pages: dispatch (`/`), the board of open whistles (`/board`), one whistle
+(`/w/{id}`) and sign-in — server-rendered (Jinja2, autoescaped) with htmx for the live
+parts, in Chinese unless the browser or `?lang=en` asks for English. Everything a page
+does goes through the desk, with the signed-in person's unit and role.
+
+A signed-out visitor is sent to `/login`; the session is a random secret in an HttpOnly,
+SameSite=Lax cookie (the store keeps its hash); every form carries the session's
+`csrf_token`, and a POST without the right one is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import urllib.parse
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dutylist.errors import UsageError
+from dutylist.i18n import Lang
+from dutylist.report.answer_json import answer_json
+from dutylist.report.answer_text import AnswerText, time_limit_text
+from dutylist.service import access
+from dutylist.service.desk import Desk
+from dutylist.service.failures import Refused
+from dutylist.service.people import People, caller_of
+from dutylist.store.accounts import Session
+from dutylist.store.lifecycle import REJECT_REASONS
+from dutylist.web.words import words
+
+router = APIRouter(include_in_schema=False)
+COOKIE = "dutylist_session"
+LOGIN_COOKIE = "dutylist_login"  # the sign-in form's own token, before there is a session
+templates = jinja2.Environment(
+    loader=jinja2.PackageLoader("dutylist.web", "templates"),
+    autoescape=True,  # every value is escaped unless a template says otherwise
+    undefined=jinja2.StrictUndefined,
+)
+
+
+class SignInFirst(Exception):
+    """A page for signed-in people, asked for by a visitor who is not."""
+
+
+def _lang(request: Request) -> Lang:
+    from dutylist.web.app import lang_of
+
+    return lang_of(request)
+
+
+def _desk(request: Request) -> Desk:
+    desk: Desk = request.app.state.desk
+    return desk
+
+
+def _people(request: Request) -> People:
+    people: People = request.app.state.people
+    return people
+
+
+def _session(request: Request) -> Session | None:
+    return _people(request).session(request.cookies.get(COOKIE))
+
+
+def _signed_in(request: Request) -> Session:
+    session = _session(request)
+    if session is None:
+        raise SignInFirst
+    return session
+
+
+def sign_in_first(request: Request) -> Response:
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?" + urllib.parse.urlencode({"next": path}), 303)
+
+
+def _page(request: Request, name: str, session: Session | None, status: int = 200,
+          **context: Any) -> HTMLResponse:  # fmt: skip
+    lang = _lang(request)
+    html = templates.get_template(name).render(
+        t=words(lang), lang=lang, session=session, path=request.url.path,
+        csrf=session.csrf if session else "", **context,
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status)
+
+
+async def _form(request: Request, session: Session) -> dict[str, str]:
+    """The posted fields, once the form's token is the session's."""
+    form = await request.form()
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    if not secrets.compare_digest(fields.get("csrf_token", ""), session.csrf):
+        raise Refused(403, "this form has expired or did not come from this site: reload it",
+                      "表单已失效或并非来自本站：请刷新页面后重试")  # fmt: skip
+    return fields
+
+
+# -- signing in ----------------------------------------------------------------------------
+@router.get("/login")
+async def login_page(request: Request, next: str = "/") -> Response:
+    token = secrets.token_urlsafe(24)
+    page = _page(request, "login.html", None, next=_local(next), login_token=token, error=None)
+    page.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict",
+                    secure=request.url.scheme == "https")  # fmt: skip
+    return page
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    target = _local(fields.get("next", "/"))
+    if not expected or not secrets.compare_digest(fields.get("csrf_token", ""), expected):
+        return RedirectResponse("/login?" + urllib.parse.urlencode({"next": target}), 303)
+    signed = _people(request).sign_in(fields.get("name", ""), fields.get("password", ""))
+    if signed is None:
+        page = _page(request, "login.html", None, status=401, next=target,
+                     login_token=expected, error=words(_lang(request))["wrong_login"])  # fmt: skip
+        return page
+    done = RedirectResponse(target, 303)
+    done.set_cookie(COOKIE, signed.secret, httponly=True, samesite="lax",
+                    secure=request.url.scheme == "https", max_age=12 * 3600)  # fmt: skip
+    done.delete_cookie(LOGIN_COOKIE)
+    return done
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    session = _signed_in(request)
+    await _form(request, session)
+    _people(request).sign_out(request.cookies.get(COOKIE, ""))
+    done = RedirectResponse("/login", 303)
+    done.delete_cookie(COOKIE)
+    return done
+
+
+def _local(target: str) -> str:
+    """Only a path of this site is a place to go back to (no open redirect)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+# -- dispatch ------------------------------------------------------------------------------
+@router.get("/")
+async def dispatch(request: Request, problem: str = "", place: str = "") -> Response:
+    session = _signed_in(request)
+    desk = _desk(request)
+    catalog = desk.catalog
+    values = {k[2:]: v for k, v in request.query_params.items() if k.startswith("v.")}
+    chosen = _problem(desk, problem)
+    places = [u for u in catalog.units.values() if u.is_place]
+    return _page(request, "dispatch.html", session, problems=list(catalog.problems.values()),
+                 places=places, problem=problem, place=place,
+                 fields=_fields(desk, chosen, values))  # fmt: skip
+
+
+def _problem(desk: Desk, text: str) -> Any:
+    return desk.find_problem(text) if text else None
+
+
+def _fields(desk: Desk, problem: Any, values: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The problem's attributes as inputs: enumerations and booleans as selects."""
+    if problem is None:
+        return []
+    catalog = desk.catalog
+    shown = []
+    for key in problem.attributes:
+        attribute = catalog.attributes[key]
+        options = list(attribute.values) if attribute.type == "enum" else (
+            ["true", "false"] if attribute.type == "boolean" else [])  # fmt: skip
+        shown.append({"id": key, "name": attribute.name or key, "type": attribute.type,
+                      "options": options, "value": values.get(key, ""),
+                      "unit": getattr(attribute, "unit", None)})  # fmt: skip
+    return shown
+
+
+@router.get("/dispatch/fields")
+async def dispatch_fields(request: Request, problem: str = "") -> Response:
+    session = _signed_in(request)
+    desk = _desk(request)
+    return _page(
+        request, "_fields.html", session, fields=_fields(desk, _problem(desk, problem), {})
+    )
+
+
+def _case_of(fields: Mapping[str, str]) -> tuple[str, str | None, dict[str, str]]:
+    values = {k[2:]: v for k, v in fields.items() if k.startswith("v.") and v != ""}
+    return fields.get("problem", "").strip(), fields.get("place", "").strip() or None, values
+
+
+@router.post("/dispatch/answer")
+async def dispatch_answer(request: Request) -> Response:
+    """The answer as the fields stand, for the live panel (always 200: htmx swaps it)."""
+    session = _signed_in(request)
+    fields = await _form(request, session)
+    problem, place, values = _case_of(fields)
+    lang = _lang(request)
+    if not problem:
+        return _page(request, "_answer.html", session, answer=None, error=None, rows=[])
+    desk = _desk(request)
+    try:
+        opened, case, answer = desk.route(problem, place, values)
+    except UsageError as wrong:
+        reason, hint = wrong.localised(lang)
+        return _page(request, "_answer.html", session, answer=None, rows=[],
+                     error=reason + (f"（{hint}）" if hint and lang == "zh" else
+                                     f" ({hint})" if hint else ""))  # fmt: skip
+    text = AnswerText(opened.catalog, lang)
+    rows = [
+        {"kind": row.kind, "id": row.id, "where": f"{row.location.file}:{row.location.line}",
+         "matched": row.matched, "why": None if row.matched else text.why_not(row)}
+        for row in desk.considered(opened, case)
+    ]  # fmt: skip
+    shown = answer_json(answer, opened.catalog)
+    limit = None
+    if answer.respond_within_minutes is not None or answer.respond_within_working_days:
+        limit = time_limit_text(answer.respond_within_minutes,
+                                answer.respond_within_working_days, lang)  # fmt: skip
+    steps = [
+        {"after": time_limit_text(e.after_minutes, e.after_working_days, lang),
+         "to": text.unit(e.to)}
+        for e in answer.escalate
+    ]  # fmt: skip
+    return _page(request, "_answer.html", session, answer=shown, rows=rows, error=None,
+                 limit=limit, steps=steps, can_blow=answer.status == "routed")  # fmt: skip
+
+
+@router.post("/dispatch/blow")
+async def dispatch_blow(request: Request) -> Response:
+    session = _signed_in(request)
+    fields = await _form(request, session)
+    problem, place, values = _case_of(fields)
+    desk = _desk(request)
+    try:
+        blown = desk.blow(caller_of(session), problem, place, values, fields.get("text") or None)
+    except UsageError as wrong:
+        raise Refused(422, wrong.localised("en")[0], wrong.localised("zh")[0]) from None
+    return RedirectResponse(f"/w/{blown.whistle}", 303)
+
+
+# -- the board -----------------------------------------------------------------------------
+def _board_rows(request: Request, session: Session) -> list[dict[str, Any]]:
+    query = request.query_params
+    desk = _desk(request)
+    status = query.get("status") or "open"
+    found = desk.whistles(
+        caller_of(session), limit=200,
+        problem=query.get("problem") or None, street=query.get("street") or None,
+        status=None if status == "all" else status, unit=query.get("unit") or None,
+    )  # fmt: skip
+    now = dt.datetime.now(dt.UTC)
+    for whistle in found:
+        for obligation in whistle["obligations"]:
+            due = obligation["due_at"]
+            waiting = obligation["state"] in ("pending", "signed")
+            obligation["overdue"] = bool(waiting and due and dt.datetime.fromisoformat(due) < now)
+    return found
+
+
+@router.get("/board")
+async def board(request: Request) -> Response:
+    session = _signed_in(request)
+    catalog = _desk(request).catalog
+    streets = [u for u in catalog.units.values() if u.kind == "street"]
+    acting = ("department", "public-unit", "community")
+    units = [u for u in catalog.units.values() if u.kind in acting]
+    return _page(request, "board.html", session, rows=_board_rows(request, session),
+                 streets=streets, units=units, problems=list(catalog.problems.values()),
+                 query=dict(request.query_params))  # fmt: skip
+
+
+@router.get("/board/rows")
+async def board_rows(request: Request) -> Response:
+    session = _signed_in(request)
+    return _page(request, "_board_rows.html", session, rows=_board_rows(request, session))
+
+
+# -- one whistle ---------------------------------------------------------------------------
+def _whistle_page(request: Request, session: Session, whistle_id: str, status: int = 200,
+                  error: str | None = None) -> Response:  # fmt: skip
+    desk = _desk(request)
+    caller = caller_of(session)
+    shown = desk.view(caller, whistle_id)
+    catalog = desk.catalog
+    mine = next((o for o in shown["obligations"] if o["unit"] == caller.unit), None)
+    actions = [a for a in (mine["may"] if mine else []) if caller.may(a)]
+    if access.oversees(catalog, caller, shown["blower"]["id"]):
+        actions += [a for a in shown["may"] if a != "note" and caller.may(a)]
+    if caller.may("note") and (mine or access.oversees(catalog, caller, shown["blower"]["id"])):
+        actions.append("note")
+    duties = [d.id for d in catalog.duties if d.problem == shown["problem"]["id"]]
+    return _page(request, "whistle.html", session, status=status, w=shown, actions=actions,
+                 reasons=REJECT_REASONS, error=error, duties=duties,
+                 units=[u for u in catalog.units.values() if u.kind != "district"])  # fmt: skip
+
+
+@router.get("/w/{whistle_id}")
+async def whistle(request: Request, whistle_id: str) -> Response:
+    session = _signed_in(request)
+    return _whistle_page(request, session, whistle_id)
+
+
+@router.post("/w/{whistle_id}/{action}")
+async def act(request: Request, whistle_id: str, action: str) -> Response:
+    session = _signed_in(request)
+    fields = await _form(request, session)
+    data: dict[str, Any] = {k: v for k, v in fields.items()
+                            if k in ("reason", "duty", "text", "to", "by") and v}  # fmt: skip
+    if fields.get("score"):
+        data["score"] = int(fields["score"]) if fields["score"].isdigit() else fields["score"]
+    try:
+        _desk(request).act(caller_of(session), whistle_id, action, None, data)
+    except Refused as refused:
+        if refused.status == 404:
+            raise
+        message = refused.message(_lang(request))
+        return _whistle_page(request, session, whistle_id, refused.status, message)
+    return RedirectResponse(f"/w/{whistle_id}", 303)
