@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint fuzz bench clean postgresql
+.PHONY: demo test lint fuzz bench clean postgresql chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,9 @@ demo: $(VENV)/.installed
 	$(BIN)/dutylist check catalogs/panlong --today 2019-08-15
 	$(BIN)/dutylist who 噪声扰民 --at 桃园社区 --set source=社会生活 --set night=true --catalog catalogs/panlong
 
-## test: set up and run the whole test suite (the store's tests start a real PostgreSQL)
-test: $(VENV)/.installed postgresql
+## test: set up and run the whole test suite (the store's tests start a real PostgreSQL,
+## the page tests a real Chromium)
+test: $(VENV)/.installed postgresql chromium
 	$(BIN)/python -m pytest
 
 ## postgresql: Debian's PostgreSQL server, for the store's tests (they start it themselves)
@@ -27,6 +28,12 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) || \
 	  echo "PostgreSQL could not be installed: its tests are skipped (and fail under CI=true)"
+
+## chromium: Debian's Chromium, for the page tests (Playwright drives it; nothing downloaded)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
+	  echo "Chromium could not be installed: the page tests are skipped (and fail under CI=true)"
 
 ## fuzz: the fuzzers (the CLI's, and the HTTP API's from its OpenAPI schema) for longer (5,000 examples a property)
 DUTYLIST_FUZZ_EXAMPLES ?= 5000
