@@ -1,0 +1,164 @@
+"""The pages' rules, checked request by request: every page wants a signed-in person,
+every form its session's token, every step the person's role and unit; the session
+cookie is HttpOnly and SameSite; what people type is shown, never run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dutylist.dispatcher import Dispatcher
+from dutylist.service.access import OPERATOR
+from dutylist.service.desk import Desk
+from dutylist.service.people import People
+from dutylist.store.log import Store
+from dutylist.web.app import create_app
+from tests.conftest import PANLONG
+
+PASSWORD = "a-long-password"
+CASE = {"problem": "噪声扰民", "place": "桃园社区", "v.source": "社会生活"}
+
+
+@pytest.fixture(scope="module")
+def dispatcher() -> Dispatcher:
+    return Dispatcher(PANLONG)
+
+
+@pytest.fixture
+def desk(dispatcher: Dispatcher, tmp_path: Path) -> Iterator[Desk]:
+    store = Store(tmp_path / "w.db")
+    desk = Desk(dispatcher, store)
+    people = People(store)
+    for name, unit, role in [("wang", "gulou", "dispatcher"), ("li", "ga", "officer"),
+                             ("qian", "panlong", "policy")]:  # fmt: skip
+        people.add(desk.catalog, name, unit, role, PASSWORD)
+    yield desk
+    store.close()
+
+
+def _client(desk: Desk) -> TestClient:
+    return TestClient(create_app(desk), follow_redirects=False)
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
+def _sign_in(client: TestClient, name: str) -> str:
+    token = _token(client.get("/login").text)
+    done = client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token})
+    assert done.status_code == 303, done.text
+    return _token(client.get("/").text)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/"), ("GET", "/board"), ("GET", "/board/rows"), ("GET", "/w/W000001"),
+     ("GET", "/dispatch/fields"), ("POST", "/dispatch/answer"), ("POST", "/dispatch/blow"),
+     ("POST", "/w/W000001/sign"), ("POST", "/logout")],
+)  # fmt: skip
+def test_every_page_sends_a_signed_out_visitor_to_sign_in(
+    desk: Desk, method: str, path: str
+) -> None:
+    answer = _client(desk).request(method, path)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login?next=")
+
+
+def test_the_session_cookie_is_httponly_and_samesite_and_ends_at_sign_out(desk: Desk) -> None:
+    client = _client(desk)
+    token = _token(client.get("/login").text)
+    signed = client.post("/login", data={"name": "wang", "password": PASSWORD,
+                                         "csrf_token": token})  # fmt: skip
+    cookie = signed.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    csrf = _token(client.get("/").text)
+    assert client.get("/").status_code == 200
+    assert client.post("/logout", data={"csrf_token": csrf}).status_code == 303
+    assert client.get("/").status_code == 303  # the old cookie opens nothing now
+
+
+def test_a_wrong_password_or_a_foreign_login_form_signs_nobody_in(desk: Desk) -> None:
+    client = _client(desk)
+    token = _token(client.get("/login").text)
+    wrong = client.post(
+        "/login", data={"name": "wang", "password": "nope-nope", "csrf_token": token}
+    )
+    assert wrong.status_code == 401 and "用户名或密码不对" in wrong.text
+    nobody = client.post(
+        "/login", data={"name": "ghost", "password": PASSWORD, "csrf_token": token}
+    )
+    assert nobody.status_code == 401
+    foreign = TestClient(create_app(desk), follow_redirects=False).post(
+        "/login", data={"name": "wang", "password": PASSWORD, "csrf_token": "made-up"}
+    )
+    assert foreign.status_code == 303 and foreign.headers["location"].startswith("/login")
+    assert "dutylist_session" not in foreign.headers.get("set-cookie", "")
+
+
+def test_sign_in_goes_back_only_to_this_site(desk: Desk) -> None:
+    client = _client(desk)
+    token = _token(client.get("/login?next=//evil.example/").text)
+    done = client.post("/login", data={"name": "wang", "password": PASSWORD, "csrf_token": token,
+                                       "next": "https://evil.example/"})  # fmt: skip
+    assert done.headers["location"] == "/"
+
+
+def test_every_form_wants_the_sessions_token(desk: Desk) -> None:
+    client = _client(desk)
+    csrf = _sign_in(client, "wang")
+    for path, data in [("/dispatch/answer", CASE), ("/dispatch/blow", CASE),
+                       ("/logout", {})]:  # fmt: skip
+        refused = client.post(path, data={**data, "csrf_token": "forged"})
+        assert refused.status_code == 403, path
+        assert "表单已失效" in refused.text
+    blown = client.post("/dispatch/blow", data={**CASE, "csrf_token": csrf})
+    assert blown.status_code == 303 and blown.headers["location"] == "/w/W000001"
+
+
+def test_a_person_may_do_only_what_their_role_and_unit_allow(desk: Desk) -> None:
+    whistle = desk.blow(OPERATOR, "noise", "gulou.taoyuan", {"source": "社会生活"}).whistle
+    officer = _client(desk)
+    csrf = _sign_in(officer, "li")
+    page = officer.get(f"/w/{whistle}").text
+    assert f'action="/w/{whistle}/sign"' in page
+    assert (
+        f'action="/w/{whistle}/reassign"' not in page and f'action="/w/{whistle}/close"' not in page
+    )
+    refused = officer.post(f"/w/{whistle}/reassign", data={"to": "cgj", "csrf_token": csrf})
+    assert refused.status_code == 403
+    blow = officer.post("/dispatch/blow", data={**CASE, "csrf_token": csrf})
+    assert blow.status_code == 403  # an officer does not blow whistles
+    assert officer.post(f"/w/{whistle}/sign", data={"csrf_token": csrf}).status_code == 303
+    again = officer.post(f"/w/{whistle}/sign", data={"csrf_token": csrf})
+    assert again.status_code == 409 and "已签收" in again.text
+    policy = _client(desk)
+    policy_csrf = _sign_in(policy, "qian")
+    assert 'class="card action' not in policy.get(f"/w/{whistle}").text
+    assert (
+        policy.post(
+            f"/w/{whistle}/note", data={"text": "看看", "csrf_token": policy_csrf}
+        ).status_code
+        == 403
+    )
+
+
+def test_what_people_type_is_shown_not_run(desk: Desk) -> None:
+    client = _client(desk)
+    csrf = _sign_in(client, "wang")
+    client.post("/dispatch/blow", data={**CASE, "csrf_token": csrf,
+                                        "text": "<script>alert(1)</script>"})  # fmt: skip
+    client.post(
+        "/w/W000001/note", data={"text": "<img src=x onerror=alert(2)>", "csrf_token": csrf}
+    )
+    page = client.get("/w/W000001").text
+    assert (
+        "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    )
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
