@@ -4,8 +4,9 @@ cookie is HttpOnly and SameSite; what people type is shown, never run."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from dutylist.service.desk import Desk
 from dutylist.service.people import People
 from dutylist.store.log import Store
 from dutylist.web.app import create_app
-from tests.conftest import PANLONG
+from tests.conftest import PANLONG, Run
 
 PASSWORD = "a-long-password"
 CASE = {"problem": "噪声扰民", "place": "桃园社区", "v.source": "社会生活"}
@@ -162,3 +163,37 @@ def test_what_people_type_is_shown_not_run(desk: Desk) -> None:
         "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     )
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def test_the_stats_page_shows_the_rates_and_downloads_them(desk: Desk) -> None:
+    whistle = desk.blow(OPERATOR, "noise", "gulou.taoyuan", {"source": "社会生活"}).whistle
+    desk.act(OPERATOR, whistle, "sign", "ga")
+    client = _client(desk)
+    _sign_in(client, "qian")
+    page = client.get("/stats?by=unit").text
+    assert "区公安分局" in page and "100%" in page  # ga signed at once: 响应率 100%
+    assert "区市场监督管理局" in page and "0%" in page
+    by_street = client.get("/stats?by=street").text
+    assert "鼓楼街道" in by_street and "20%" in by_street  # one of five signed
+    csv_file = client.get("/stats.csv?by=unit")
+    assert csv_file.headers["content-type"].startswith("text/csv")
+    assert csv_file.text.splitlines()[0].startswith("unit,obligations")
+    assert client.get("/stats?since=soon").status_code == 422
+
+
+def test_the_catalogue_page_links_each_witness_to_the_dispatch_page(
+    desk: Desk, run_cli: Callable[..., Run]
+) -> None:
+    client = _client(desk)
+    _sign_in(client, "qian")
+    page = client.get("/catalog").text
+    checked = json.loads(run_cli("check", str(PANLONG), "--format", "json").out)
+    wanted = sorted(f["code"] for f in checked["findings"])
+    assert sorted(re.findall(r"<b>(DL\d{3})</b>", page)) == wanted  # what `check` finds
+    link = re.search(r'href="(/\?problem=illegal-construction[^"]+)"', page)
+    assert link, page
+    filled = client.get(link.group(1).replace("&amp;", "&")).text
+    assert 'value="illegal-construction"' in filled
+    assert re.search(r'<option value="在建" selected', filled)
+    assert client.get("/catalog/matrix").status_code == 200
+    assert "T01" in client.get("/catalog/tasks").text

@@ -19,6 +19,7 @@ from dutylist.dispatcher import Dispatcher
 from dutylist.engine.answer import Answer
 from dutylist.engine.considered import Considered, considered
 from dutylist.errors import UsageError
+from dutylist.findings import Finding
 from dutylist.lookup import Lookup
 from dutylist.model import Catalog, Problem
 from dutylist.report.answer_json import answer_json
@@ -64,6 +65,7 @@ class Desk:
         self.store = store
         self.public = public
         self._readers: dict[int, tuple[Session, CaseReader, Lookup[Any]]] = {}
+        self._findings: tuple[tuple[str, dt.date], list[Finding]] | None = None
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -92,6 +94,17 @@ class Desk:
         session, engine = self.dispatcher.current()
         case = self._reader(session)[0].read(problem, place, raw)
         return session, case, engine.route(case.problem.id, case.place.id, case.values)
+
+    def findings(self, today: dt.date | None = None) -> list[Finding]:
+        """The catalogue's findings, as `dutylist check` gives them (kept per catalogue
+        as read, and per day: overdue tasks change with it)."""
+        session = self.dispatcher.session
+        key = (session.digest or str(id(session)), today or dt.date.today())
+        if self._findings is None or self._findings[0] != key:
+            from dutylist.checker import check_folder
+
+            self._findings = (key, check_folder(session.folder, key[1])[1])
+        return self._findings[1]
 
     def find_problem(self, text: str) -> Problem | None:
         """The problem an id, name or alias names, if any."""

@@ -319,3 +319,97 @@ async def act(request: Request, whistle_id: str, action: str) -> Response:
         message = refused.message(_lang(request))
         return _whistle_page(request, session, whistle_id, refused.status, message)
     return RedirectResponse(f"/w/{whistle_id}", 303)
+
+
+# -- stats ---------------------------------------------------------------------------------
+STAT_COLUMNS = ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
+
+
+def _period(request: Request) -> tuple[dt.datetime | None, dt.datetime | None]:
+    def moment(name: str) -> dt.datetime | None:
+        text = request.query_params.get(name)
+        if not text:
+            return None
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise Refused(
+                422, f"{name}: a date, YYYY-MM-DD", f"{name}：日期，写作 YYYY-MM-DD"
+            ) from None
+        return dt.datetime.combine(day, dt.time(), dt.timezone(dt.timedelta(hours=8)))
+
+    return moment("since"), moment("until")
+
+
+@router.get("/stats")
+async def stats(request: Request, by: str = "unit") -> Response:
+    session = _signed_in(request)
+    if by not in ("unit", "street", "problem", "week"):
+        by = "unit"
+    desk = _desk(request)
+    since, until = _period(request)
+    rows = desk.store.stats(by, since, until)
+    catalog = desk.catalog
+    for row in rows:
+        item = catalog.units.get(row["key"]) or catalog.problems.get(row["key"] or "")
+        row["name"] = item.name if item is not None else (row["key"] or "—")
+    return _page(request, "stats.html", session, rows=rows, by=by, columns=STAT_COLUMNS,
+                 query=request.url.query, since=request.query_params.get("since", ""),
+                 until=request.query_params.get("until", ""))  # fmt: skip
+
+
+@router.get("/stats.csv")
+async def stats_csv(request: Request, by: str = "unit") -> Response:
+    session = _signed_in(request)
+    from dutylist.web.api import stats as api_stats
+
+    since, until = _period(request)
+    grouping: Any = by if by in ("unit", "street", "problem", "week") else "unit"
+    return api_stats(request, caller_of(session), grouping, since, until, "csv")
+
+
+# -- the catalogue -------------------------------------------------------------------------
+@router.get("/catalog")
+async def catalog_page(request: Request) -> Response:
+    session = _signed_in(request)
+    desk = _desk(request)
+    lang = _lang(request)
+    shown = []
+    for finding in desk.findings():
+        witness = finding.witness
+        link = None
+        if witness and witness.get("problem"):
+            query = {"problem": witness["problem"], "place": witness.get("at") or ""}
+            query.update({f"v.{k}": _word(v) for k, v in (witness.get("with") or {}).items()})
+            link = "/?" + urllib.parse.urlencode(query)
+        shown.append({"code": finding.code, "severity": finding.severity.value,
+                      "where": f"{finding.location.file}:{finding.location.line}",
+                      "message": finding.message(lang), "link": link})  # fmt: skip
+    return _page(request, "catalog.html", session, findings=shown, catalog=desk.catalog)
+
+
+def _word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@router.get("/catalog/matrix")
+async def catalog_matrix(request: Request) -> Response:
+    _signed_in(request)
+    from dutylist.matrix import build_matrix, to_html
+
+    catalog = _desk(request).catalog
+    return HTMLResponse(to_html(build_matrix(catalog), catalog))
+
+
+@router.get("/catalog/tasks")
+async def catalog_tasks(request: Request) -> Response:
+    _signed_in(request)
+    from dutylist.plan import build_plan
+    from dutylist.report.tasks_html import to_html
+
+    return HTMLResponse(to_html(build_plan(_desk(request).catalog, dt.date.today()), "phase",
+                                _lang(request)))  # fmt: skip
