@@ -175,7 +175,8 @@ class Store:
             self.engine = (
                 _sqlite_engine(self.url)
                 if self.url.startswith("sqlite")
-                else sa.create_engine(self.url)
+                # enough connections for a service's worker threads to wait on none
+                else sa.create_engine(self.url, pool_size=16, max_overflow=16)
             )
             self._local_writer = _writer_of(self.url)
             self._upgrade()
