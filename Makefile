@@ -29,10 +29,11 @@ postgresql:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) || \
 	  echo "PostgreSQL could not be installed: its tests are skipped (and fail under CI=true)"
 
-## chromium: Debian's Chromium, for the page tests (Playwright drives it; nothing downloaded)
+## chromium: Debian's Chromium and a Chinese font, for the page tests and screenshots
+## (Playwright drives the browser; nothing is downloaded when the tests run)
 chromium:
-	@command -v chromium >/dev/null 2>&1 || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
+	@(command -v chromium && fc-list :lang=zh | grep -q .) >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei) || \
 	  echo "Chromium could not be installed: the page tests are skipped (and fail under CI=true)"
 
 ## fuzz: the fuzzers (the CLI's, and the HTTP API's from its OpenAPI schema) for longer (5,000 examples a property)

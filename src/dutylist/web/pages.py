@@ -42,6 +42,15 @@ templates = jinja2.Environment(
 )
 
 
+def _local_time(at: str) -> str:
+    """A stored moment (UTC) as the street reads it: Beijing time, to the second."""
+    moment = dt.datetime.fromisoformat(at).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+templates.filters["local"] = _local_time
+
+
 class SignInFirst(Exception):
     """A page for signed-in people, asked for by a visitor who is not."""
 
