@@ -197,3 +197,30 @@ def test_the_catalogue_page_links_each_witness_to_the_dispatch_page(
     assert re.search(r'<option value="在建" selected', filled)
     assert client.get("/catalog/matrix").status_code == 200
     assert "T01" in client.get("/catalog/tasks").text
+
+
+def test_people_are_added_from_the_command_line(
+    run_cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    db = str(tmp_path / "people.db")
+    add = ("user", "add", "li", "--unit", "公安", "--role", "officer", "--catalog", str(PANLONG),
+           "--db", db, "--password-stdin")  # fmt: skip
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    added = run_cli(*add)
+    assert added.code == 0 and "li: officer of 区公安分局 (ga)" in added.out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    assert run_cli(*add).code == 2  # there is one already
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    short = run_cli("user", "add", "wu", "--unit", "ga", "--role", "officer", "--catalog",
+                    str(PANLONG), "--db", db, "--password-stdin")  # fmt: skip
+    assert short.code == 2 and "at least 8" in short.err
+    assert "li  ga  officer" in run_cli("user", "list", "--db", db).out
+    store = Store(db)
+    try:
+        assert People(store).sign_in("li", "a-long-password") is not None
+        assert run_cli("user", "disable", "li", "--db", db).code == 0
+        assert People(store).sign_in("li", "a-long-password") is None
+    finally:
+        store.close()
