@@ -61,7 +61,7 @@ def _sign_in(client: TestClient, name: str) -> str:
 @pytest.mark.parametrize(
     ("method", "path"),
     [("GET", "/"), ("GET", "/board"), ("GET", "/board/rows"), ("GET", "/w/W000001"),
-     ("GET", "/dispatch/fields"), ("POST", "/dispatch/answer"), ("POST", "/dispatch/blow"),
+     ("GET", "/dispatch/problem"), ("GET", "/dispatch/place"), ("POST", "/dispatch/answer"), ("POST", "/dispatch/blow"),
      ("POST", "/w/W000001/sign"), ("POST", "/logout")],
 )  # fmt: skip
 def test_every_page_sends_a_signed_out_visitor_to_sign_in(

@@ -65,6 +65,7 @@ class Attribute(Located):
     type: str = "enum"  # enum | number | boolean
     values: tuple[str, ...] = ()
     name: str = ""
+    unit: str | None = None  # what a number counts: 平方米, 米 …
 
 
 @dataclass(frozen=True, slots=True)

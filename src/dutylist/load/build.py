@@ -357,6 +357,7 @@ class _ModelBuilder:
                 type=spec.get("type", "enum"),
                 values=tuple(spec.get("values") or ()),
                 name=spec.get("name", name),
+                unit=spec.get("unit"),
             )
         return table
 

@@ -26,6 +26,7 @@ from dutylist.report.answer_json import answer_json
 from dutylist.service import access
 from dutylist.service.access import UNIT_ACTIONS, Caller
 from dutylist.service.failures import Conflict, Invalid, NotFound
+from dutylist.service.suggest import Suggestion, Suggestions
 from dutylist.session import Session
 from dutylist.store.lifecycle import (
     PENDING,
@@ -66,6 +67,7 @@ class Desk:
         self.public = public
         self._readers: dict[int, tuple[Session, CaseReader, Lookup[Any]]] = {}
         self._findings: tuple[tuple[str, dt.date], list[Finding]] | None = None
+        self._suggestions: tuple[Session, dict[str, Suggestions]] | None = None
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -105,6 +107,17 @@ class Desk:
 
             self._findings = (key, check_folder(session.folder, key[1])[1])
         return self._findings[1]
+
+    def suggest(self, field: str, typed: str) -> list[Suggestion]:
+        """What the dispatch page offers as `field` (problem | place) is typed."""
+        session = self.dispatcher.session
+        if self._suggestions is None or self._suggestions[0] is not session:
+            catalog = session.catalog
+            self._suggestions = (session, {
+                "problem": Suggestions(catalog.problems.values()),
+                "place": Suggestions(u for u in catalog.units.values() if u.is_place),
+            })  # fmt: skip
+        return self._suggestions[1][field].find(typed)
 
     def find_problem(self, text: str) -> Problem | None:
         """The problem an id, name or alias names, if any."""

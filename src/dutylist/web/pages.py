@@ -160,10 +160,9 @@ async def dispatch(request: Request, problem: str = "", place: str = "") -> Resp
     catalog = desk.catalog
     values = {k[2:]: v for k, v in request.query_params.items() if k.startswith("v.")}
     chosen = _problem(desk, problem)
-    places = [u for u in catalog.units.values() if u.is_place]
-    return _page(request, "dispatch.html", session, problems=list(catalog.problems.values()),
-                 places=places, problem=problem, place=place,
-                 fields=_fields(desk, chosen, values))  # fmt: skip
+    del catalog
+    return _page(request, "dispatch.html", session, problem=problem, place=place,
+                 problem_suggestions=[], fields=_fields(desk, chosen, values))  # fmt: skip
 
 
 def _problem(desk: Desk, text: str) -> Any:
@@ -182,17 +181,28 @@ def _fields(desk: Desk, problem: Any, values: Mapping[str, str]) -> list[dict[st
             ["true", "false"] if attribute.type == "boolean" else [])  # fmt: skip
         shown.append({"id": key, "name": attribute.name or key, "type": attribute.type,
                       "options": options, "value": values.get(key, ""),
-                      "unit": getattr(attribute, "unit", None)})  # fmt: skip
+                      "unit": attribute.unit})  # fmt: skip
     return shown
 
 
-@router.get("/dispatch/fields")
-async def dispatch_fields(request: Request, problem: str = "") -> Response:
+@router.get("/dispatch/problem")
+async def dispatch_problem(request: Request, problem: str = "") -> Response:
+    """As the problem is typed: the problems it may be (the datalist, out of band) and,
+    once it names one, that problem's attributes as inputs."""
     session = _signed_in(request)
     desk = _desk(request)
-    return _page(
-        request, "_fields.html", session, fields=_fields(desk, _problem(desk, problem), {})
-    )
+    shown = _fields(desk, _problem(desk, problem), {})
+    fields = _page(request, "_fields.html", session, fields=shown)
+    offered = _page(request, "_problems.html", session, oob=True,
+                    problem_suggestions=desk.suggest("problem", problem[:100]))  # fmt: skip
+    return HTMLResponse(bytes(fields.body) + bytes(offered.body))
+
+
+@router.get("/dispatch/place")
+async def dispatch_place(request: Request, place: str = "") -> Response:
+    session = _signed_in(request)
+    return _page(request, "_places.html", session,
+                 suggestions=_desk(request).suggest("place", place[:100]))  # fmt: skip
 
 
 def _case_of(fields: Mapping[str, str]) -> tuple[str, str | None, dict[str, str]]:

@@ -74,6 +74,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "rejected": ("已退单", "rejected"),
     "fill_in": ("请填写问题类型", "Write the problem"),
     "signed_in_as": ("当前用户", "Signed in as"),
+    "problem_hint": (
+        "名称、别名或拼音首字母，如 zsrm",
+        "name, alias or pinyin initials, e.g. zsrm",
+    ),
+    "place_hint": ("街道或社区，如 桃园社区", "street or community, e.g. 桃园社区"),
     "by_unit": ("按单位", "by unit"),
     "by_street": ("街道", "street"),
     "by_problem": ("按问题", "by problem"),
