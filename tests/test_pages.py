@@ -224,3 +224,18 @@ def test_people_are_added_from_the_command_line(
         assert People(store).sign_in("li", "a-long-password") is None
     finally:
         store.close()
+
+
+def test_the_board_filters_by_what_people_type_and_offers_names(desk: Desk) -> None:
+    noise = desk.blow(OPERATOR, "noise", "gulou.taoyuan", {"source": "社会生活"}).whistle
+    client = _client(desk)
+    _sign_in(client, "qian")
+    assert noise in client.get("/board").text
+    assert noise in client.get("/board?unit=区公安分局&problem=噪声扰民").text
+    assert noise not in client.get("/board?unit=区住房和城乡建设局").text  # not obliged
+    assert noise not in client.get("/board?problem=火星问题").text  # names nothing
+    assert noise not in client.get("/board?status=closed").text
+    offered = client.get("/suggest/unit?list=units&unit=公安").text
+    assert offered.startswith('<datalist id="units">') and 'value="区公安分局"' in offered
+    assert 'value="噪声扰民"' in client.get("/suggest/problem?list=p&q=zsrm").text  # pinyin
+    assert client.get("/suggest/unit?list=<script>").status_code == 404

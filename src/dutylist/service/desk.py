@@ -109,15 +109,21 @@ class Desk:
         return self._findings[1]
 
     def suggest(self, field: str, typed: str) -> list[Suggestion]:
-        """What the dispatch page offers as `field` (problem | place) is typed."""
+        """What a page offers as `field` (problem | place | unit) is typed."""
         session = self.dispatcher.session
         if self._suggestions is None or self._suggestions[0] is not session:
             catalog = session.catalog
             self._suggestions = (session, {
                 "problem": Suggestions(catalog.problems.values()),
                 "place": Suggestions(u for u in catalog.units.values() if u.is_place),
+                "unit": Suggestions(catalog.units.values()),
             })  # fmt: skip
         return self._suggestions[1][field].find(typed)
+
+    def find_unit(self, text: str) -> str | None:
+        """The id of the unit an id, name or alias names, if any."""
+        found = self._reader(self.dispatcher.session)[1].find(text)
+        return None if found is None else str(found.id)
 
     def find_problem(self, text: str) -> Problem | None:
         """The problem an id, name or alias names, if any."""

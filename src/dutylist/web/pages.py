@@ -11,6 +11,7 @@ SameSite=Lax cookie (the store keeps its hash); every form carries the session's
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import urllib.parse
 from collections.abc import Mapping
@@ -205,6 +206,18 @@ async def dispatch_place(request: Request, place: str = "") -> Response:
                  suggestions=_desk(request).suggest("place", place[:100]))  # fmt: skip
 
 
+@router.get("/suggest/{field}")
+async def suggest(request: Request, field: str, q: str = "", list: str = "") -> Response:
+    """A datalist of what `q` (or the input named for the field) may name — a problem, a
+    place, a unit — for a filter's input."""
+    session = _signed_in(request)
+    q = q or request.query_params.get(field, "")
+    if field not in ("problem", "place", "unit") or not re.fullmatch(r"[a-z-]{1,30}", list):
+        raise Refused(404, "no such list", "没有这个列表")
+    return _page(request, "_datalist.html", session, list_id=list,
+                 suggestions=_desk(request).suggest(field, q[:100]))  # fmt: skip
+
+
 def _case_of(fields: Mapping[str, str]) -> tuple[str, str | None, dict[str, str]]:
     values = {k[2:]: v for k, v in fields.items() if k.startswith("v.") and v != ""}
     return fields.get("problem", "").strip(), fields.get("place", "").strip() or None, values
@@ -265,10 +278,14 @@ def _board_rows(request: Request, session: Session) -> list[dict[str, Any]]:
     query = request.query_params
     desk = _desk(request)
     status = query.get("status") or "open"
+    problem = desk.find_problem(query["problem"]) if query.get("problem") else None
+    unit = desk.find_unit(query["unit"]) if query.get("unit") else None
+    if (query.get("problem") and problem is None) or (query.get("unit") and unit is None):
+        return []  # a filter that names nothing matches nothing
     found = desk.whistles(
         caller_of(session), limit=200,
-        problem=query.get("problem") or None, street=query.get("street") or None,
-        status=None if status == "all" else status, unit=query.get("unit") or None,
+        problem=problem.id if problem else None, street=query.get("street") or None,
+        status=None if status == "all" else status, unit=unit,
     )  # fmt: skip
     now = dt.datetime.now(dt.UTC)
     for whistle in found:
@@ -284,11 +301,8 @@ async def board(request: Request) -> Response:
     session = _signed_in(request)
     catalog = _desk(request).catalog
     streets = [u for u in catalog.units.values() if u.kind == "street"]
-    acting = ("department", "public-unit", "community")
-    units = [u for u in catalog.units.values() if u.kind in acting]
     return _page(request, "board.html", session, rows=_board_rows(request, session),
-                 streets=streets, units=units, problems=list(catalog.problems.values()),
-                 query=dict(request.query_params))  # fmt: skip
+                 streets=streets, query=dict(request.query_params))  # fmt: skip
 
 
 @router.get("/board/rows")
