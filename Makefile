@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint fuzz bench clean postgresql chromium
+.PHONY: demo test lint fuzz bench clean postgresql chromium screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ chromium:
 	@(command -v chromium && fc-list :lang=zh | grep -q .) >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei) || \
 	  echo "Chromium could not be installed: the page tests are skipped (and fail under CI=true)"
+
+## screenshots: the README's pictures of every page, desktop and phone, taken in Chromium
+screenshots: $(VENV)/.installed chromium
+	$(BIN)/python docs/screens.py
 
 ## fuzz: the fuzzers (the CLI's, and the HTTP API's from its OpenAPI schema) for longer (5,000 examples a property)
 DUTYLIST_FUZZ_EXAMPLES ?= 5000

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=described)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--catalog", type=Path, help="a generated city already on disk")
     args = parser.parse_args(argv)
 
     from fastapi.testclient import TestClient
@@ -49,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     from dutylist.web.app import create_app
 
     with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "city"
-        generate(out, scale=args.scale, seed=0, overlaps=0, gaps=0)
-        folder = out / "catalogs" / "synth"
+        folder = args.catalog
+        if folder is None:
+            out = Path(scratch) / "city"
+            generate(out, scale=args.scale, seed=0, overlaps=0, gaps=0)
+            folder = out / "catalogs" / "synth"
         store = Store(Path(scratch) / "w.db")
         desk = Desk(Dispatcher(folder), store)
         catalog = desk.catalog

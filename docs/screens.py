@@ -1,7 +1,7 @@
 """The README's screenshots: the pages as a dispatcher and an officer see them, taken in
 Debian's Chromium (Playwright) against a real `dutylist serve` on a fresh store.
 
-    .venv/bin/python docs/screens.py          writes docs/screens/*.png
+    make screenshots          (or .venv/bin/python docs/screens.py): writes docs/screens/*.png
 """
 
 from __future__ import annotations
@@ -41,35 +41,45 @@ def main() -> int:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS)
-                desk = sign_in(browser, server, "wang", {"width": 1100, "height": 900})
-                desk.goto(server.base + "/")
-                desk.get_by_label("问题类型").fill("噪声扰民")
-                desk.get_by_label("属地").fill("桃园社区")
-                desk.get_by_label("噪声来源").select_option("社会生活")
-                desk.get_by_label("夜间（22时至次日6时）").select_option("true")
-                desk.locator("#answer [data-place='gulou.taoyuan']").wait_for()
-                desk.wait_for_timeout(500)
-                desk.get_by_label("来电内容").fill("楼下KTV每晚吵到凌晨两点，没人管")
-                desk.screenshot(path=OUT / "dispatch.png", full_page=True)
-                desk.get_by_role("button", name="吹哨").last.click()
-                desk.wait_for_url(re.compile(r"/w/W\d{6}$"))
-                phone = sign_in(browser, server, "li", {"width": 390, "height": 844}, mobile=True)
-                phone.wait_for_timeout(1200)
-                phone.screenshot(path=OUT / "board-phone.png", full_page=True)
-                phone.get_by_role("link", name=re.compile("W000001")).click()
-                phone.get_by_role("button", name="签收").click()
-                phone.wait_for_timeout(1200)
-                phone.screenshot(path=OUT / "whistle-phone.png", full_page=True)
-                desk.goto(server.base + "/stats")
-                desk.screenshot(path=OUT / "stats.png", full_page=True)
-                desk.goto(server.base + "/catalog")
-                desk.screenshot(path=OUT / "catalog.png")
+                for size, viewport, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
+                    shoot(browser, server, size, viewport, mobile)
                 browser.close()
         finally:
             server.stop()
     for shot in sorted(OUT.glob("*.png")):
         print(shot.relative_to(ROOT))
     return 0
+
+
+DESKTOP = {"width": 1100, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def shoot(browser, server, size, viewport, mobile):  # type: ignore[no-untyped-def]
+    """Each page as a dispatcher (dispatch, board, stats, catalogue) and as an officer
+    (a whistle, after signing), at one size."""
+    desk = sign_in(browser, server, "wang", viewport, mobile)
+    desk.goto(server.base + "/")
+    desk.get_by_label("问题类型").fill("噪声扰民")
+    desk.get_by_label("属地").fill("桃园社区")
+    desk.get_by_label("噪声来源").select_option("社会生活")
+    desk.get_by_label("夜间（22时至次日6时）").select_option("true")
+    desk.locator("#answer [data-place='gulou.taoyuan']").wait_for()
+    desk.get_by_label("来电内容").fill("楼下KTV每晚吵到凌晨两点，没人管")
+    desk.wait_for_timeout(600)
+    desk.screenshot(path=OUT / f"dispatch-{size}.png", full_page=True)
+    desk.get_by_role("button", name="吹哨").last.click()
+    desk.wait_for_url(re.compile(r"/w/W\d{6}$"))
+    whistle = desk.url.rsplit("/", 1)[1]
+    officer = sign_in(browser, server, "li", viewport, mobile)
+    officer.goto(server.base + f"/w/{whistle}")
+    officer.get_by_role("button", name="签收").click()
+    officer.wait_for_timeout(1200)
+    officer.screenshot(path=OUT / f"whistle-{size}.png", full_page=True)
+    for page in ("board", "stats", "catalog"):
+        desk.goto(server.base + f"/{page}")
+        desk.wait_for_timeout(1200)
+        desk.screenshot(path=OUT / f"{page}-{size}.png", full_page=page != "catalog")
 
 
 def sign_in(browser, server, name, viewport, mobile=False):  # type: ignore[no-untyped-def]

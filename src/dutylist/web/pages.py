@@ -244,7 +244,7 @@ async def dispatch_answer(request: Request) -> Response:
     rows = [
         {"kind": row.kind, "id": row.id, "where": f"{row.location.file}:{row.location.line}",
          "matched": row.matched, "why": None if row.matched else text.why_not(row)}
-        for row in desk.considered(opened, case)
+        for row in _for_this_problem(desk.considered(opened, case))
     ]  # fmt: skip
     shown = answer_json(answer, opened.catalog)
     limit = None
@@ -258,6 +258,20 @@ async def dispatch_answer(request: Request) -> Response:
     ]  # fmt: skip
     return _page(request, "_answer.html", session, answer=shown, rows=rows, error=None,
                  limit=limit, steps=steps, can_blow=answer.status == "routed")  # fmt: skip
+
+
+SHOWN_NOT_MATCHING = 40  # the page lists this many of the duties and rules that did not match
+
+
+def _for_this_problem(rows: list[Any]) -> list[Any]:
+    """What the page explains: every duty and rule that matched, and of those that did
+    not, the ones that could have (a city has thousands of rules for other problems;
+    `dutylist who --explain` lists them all)."""
+    elsewhere = ("problem", "category")
+    near = [r for r in rows if not r.matched and r.reason != "undeclared"
+            and not (r.kind == "rule" and r.failed is not None
+                     and r.failed.attribute in elsewhere)]  # fmt: skip
+    return [r for r in rows if r.matched] + near[:SHOWN_NOT_MATCHING]
 
 
 @router.post("/dispatch/blow")
