@@ -239,3 +239,10 @@ def test_the_board_filters_by_what_people_type_and_offers_names(desk: Desk) -> N
     assert offered.startswith('<datalist id="units">') and 'value="区公安分局"' in offered
     assert 'value="噪声扰民"' in client.get("/suggest/problem?list=p&q=zsrm").text  # pinyin
     assert client.get("/suggest/unit?list=<script>").status_code == 404
+
+
+def test_places_are_offered_with_where_they_sit(desk: Desk) -> None:
+    [taoyuan] = desk.suggest("place", "桃园")
+    assert (taoyuan.value, taoyuan.label) == ("桃园社区", "鼓楼街道 · gulou.taoyuan")
+    assert [s.value for s in desk.suggest("place", "zyl")] == ["状元楼社区"]  # pinyin initials
+    assert desk.suggest("problem", "噪音")[0].value == "噪声扰民"  # an alias

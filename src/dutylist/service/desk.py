@@ -115,7 +115,10 @@ class Desk:
             catalog = session.catalog
             self._suggestions = (session, {
                 "problem": Suggestions(catalog.problems.values()),
-                "place": Suggestions(u for u in catalog.units.values() if u.is_place),
+                "place": Suggestions(
+                    (u for u in catalog.units.values() if u.is_place),
+                    lambda u: _path_above(catalog, u.id),
+                ),
                 "unit": Suggestions(catalog.units.values()),
             })  # fmt: skip
         return self._suggestions[1][field].find(typed)
@@ -449,6 +452,13 @@ def _limits(catalog: Catalog, answer: Answer, blown: dt.datetime) -> dict[str, A
         steps.append(shown)
     limits["escalate"] = steps
     return limits
+
+
+def _path_above(catalog: Catalog, unit_id: str) -> str | None:
+    """The places a place sits in, below the district: 鼓楼街道 for 桃园社区."""
+    chain = access.units_above(catalog, unit_id)[1:]
+    names = [catalog.units[u].name for u in chain if u != catalog.root]
+    return " / ".join(reversed(names)) or None
 
 
 def _shown_data(event: Event, show_words: bool) -> dict[str, Any]:

@@ -4,7 +4,7 @@ to type — an id, a name, an alias, or the pinyin initials of a name (zsrm → 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
@@ -27,7 +27,10 @@ def initials(text: str) -> str:
 
 
 class Suggestions:
-    def __init__(self, items: Iterable[Named]) -> None:
+    def __init__(
+        self, items: Iterable[Named], where: Callable[[Named], str | None] | None = None
+    ) -> None:
+        """`where`: what to show of an item's place in the tree (a community's street)."""
         listed = list(items)
         repeated = Counter(item.name for item in listed)
         self._entries: list[tuple[tuple[str, ...], Suggestion]] = []
@@ -36,7 +39,10 @@ class Suggestions:
             spoken = [initials(w).lower() for w in (item.name, *item.aliases)]
             keys = tuple(dict.fromkeys([w.lower() for w in words] + spoken))
             value = item.name if repeated[item.name] == 1 else item.id
-            label = " · ".join(dict.fromkeys(w for w in words if w != value))
+            above = where(item) if where else None
+            label = " · ".join(dict.fromkeys(
+                w for w in (above, *words) if w and w != value
+            ))  # fmt: skip
             self._entries.append((keys, Suggestion(value, label)))
 
     def find(self, typed: str, limit: int = LIMIT) -> list[Suggestion]:
