@@ -18,6 +18,7 @@ from typing import NoReturn
 from dutylist import __version__
 from dutylist.commands import (
     check,
+    classify,
     duties,
     explain,
     graph,
@@ -27,6 +28,7 @@ from dutylist.commands import (
     tasks,
     test,
     token,
+    train,
     user,
     whistle,
     who,
@@ -50,6 +52,8 @@ COMMANDS = (
     token,
     user,
     serve,
+    train,
+    classify,
 )
 
 
