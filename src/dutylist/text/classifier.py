@@ -2,8 +2,9 @@
 segmenter for them), a linear support-vector model, probabilities calibrated by Platt's
 sigmoid on cross-validated scores, and a threshold below which it says `undetermined`.
 
-The features are TF-IDF over the message's text columns joined, and again over its first
-column alone when there are several (a subject line says the most in the fewest words:
+The features are TF-IDF over character 1–3-grams (`features.HashedTfidf`) of the
+message's text columns joined, and again of its first column alone when there are
+several (a subject line says the most in the fewest words:
 +1 point of accuracy on the TipDM messages). The threshold is the lowest top probability
 at which, on a held-back fifth of the training data, the decided messages reach the
 stated precision; it is stored with the model.
@@ -19,14 +20,12 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
-NGRAMS = (1, 3)
-MIN_DF = 2
+from dutylist.text.features import HashedTfidf
+
 C = 0.5
-MAX_CHARS = 20_000  # of one message: beyond that, more text adds time and no signal
 TOP = 3
 
 
@@ -42,36 +41,21 @@ class Decision:
     decided: str | None  # the top label if it clears the threshold, else None
 
 
-def vectorizer(**fitted: Any) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True,
-                           min_df=MIN_DF, dtype=np.float64, **fitted)  # fmt: skip
-
-
 class TextModel:
     """What a trained classifier is: its vocabularies and weights, nothing executable."""
 
-    def __init__(self, classes: Sequence[str], blocks: list[tuple[dict[str, int], np.ndarray]],
-                 coef: np.ndarray, intercept: np.ndarray, sigmoid: np.ndarray,
-                 threshold: float, columns: int, meta: dict[str, Any]) -> None:  # fmt: skip
+    def __init__(self, classes: Sequence[str], blocks: list[HashedTfidf], coef: np.ndarray,
+                 intercept: np.ndarray, sigmoid: np.ndarray, threshold: float, columns: int,
+                 meta: dict[str, Any]) -> None:  # fmt: skip
         self.classes = list(classes)
-        self.blocks = blocks  # per feature block: vocabulary, idf
+        self.blocks = blocks  # the joined text's features, then the first column's
         self.coef, self.intercept, self.sigmoid = coef, intercept, sigmoid  # sigmoid: (k, 2)
         self.threshold = threshold
         self.columns = columns  # how many text columns it was trained on
         self.meta = meta
-        self._vectorizers = []
-        for vocabulary, idf in blocks:
-            made = vectorizer(vocabulary=vocabulary)
-            made.idf_ = idf
-            self._vectorizers.append(made)
 
     def features(self, texts: Sequence[Sequence[str]]) -> csr_matrix:
-        joined = [" ".join(parts)[:MAX_CHARS] for parts in texts]
-        matrices = [self._vectorizers[0].transform(joined)]
-        if len(self._vectorizers) > 1:
-            firsts = [(parts[0] if parts else "")[:MAX_CHARS] for parts in texts]
-            matrices.append(self._vectorizers[1].transform(firsts))
-        return hstack(matrices).tocsr() if len(matrices) > 1 else matrices[0].tocsr()
+        return _features(self.blocks, texts)
 
     def probabilities(self, texts: Sequence[Sequence[str]]) -> np.ndarray:
         scores = np.asarray(self.features(texts) @ self.coef.T) + self.intercept
@@ -124,16 +108,20 @@ def train(texts: Sequence[Sequence[str]], labels: Sequence[str], precision: floa
     return held
 
 
+def _features(blocks: Sequence[HashedTfidf], texts: Sequence[Sequence[str]]) -> csr_matrix:
+    matrices = [blocks[0].transform([" ".join(parts) for parts in texts])]
+    if len(blocks) > 1:
+        matrices.append(blocks[1].transform([parts[0] if parts else "" for parts in texts]))
+    return hstack(matrices).tocsr() if len(matrices) > 1 else matrices[0]
+
+
 def _fit(
     texts: Sequence[Sequence[str]], labels: Sequence[str], seed: int, columns: int
 ) -> TextModel:
-    joined = [" ".join(parts)[:MAX_CHARS] for parts in texts]
-    blocks = [vectorizer()]
-    matrices = [blocks[0].fit_transform(joined)]
+    blocks = [HashedTfidf.fit([" ".join(parts) for parts in texts])]
     if columns > 1:
-        blocks.append(vectorizer())
-        matrices.append(blocks[1].fit_transform([parts[0][:MAX_CHARS] for parts in texts]))
-    features = hstack(matrices).tocsr() if len(matrices) > 1 else matrices[0]
+        blocks.append(HashedTfidf.fit([parts[0] for parts in texts]))
+    features = _features(blocks, texts)
     calibrated = CalibratedClassifierCV(
         LinearSVC(C=C, random_state=seed), method="sigmoid", cv=5, ensemble=False
     )
@@ -144,10 +132,7 @@ def _fit(
     intercept = np.asarray(svm.intercept_, dtype=np.float64)
     sigmoid = np.array([[c.a_, c.b_] for c in fitted.calibrators], dtype=np.float64)
     classes = [str(c) for c in calibrated.classes_]
-    made = [(dict(v.vocabulary_), np.asarray(v.idf_, dtype=np.float64)) for v in blocks]
-    vocab = [{k: int(i) for k, i in vocabulary.items()} for vocabulary, _ in made]
-    return TextModel(classes, [(vocab[n], made[n][1]) for n in range(len(made))],
-                     coef, intercept, sigmoid, 0.0, columns, {})  # fmt: skip
+    return TextModel(classes, blocks, coef, intercept, sigmoid, 0.0, columns, {})
 
 
 def choose_threshold(probabilities: np.ndarray, classes: Sequence[str],

@@ -16,8 +16,9 @@ import numpy as np
 
 from dutylist import __version__
 from dutylist.text.classifier import TextModel
+from dutylist.text.features import BITS, HashedTfidf
 
-FORMAT = 1
+FORMAT = 2  # 2: hashed n-grams (1 held a vocabulary)
 KIND = "dutylist text model"
 
 
@@ -27,14 +28,14 @@ class ModelUnusable(Exception):
 
 def save(model: TextModel, path: Path) -> None:
     arrays = {"coef": model.coef, "intercept": model.intercept, "sigmoid": model.sigmoid}
-    for n, (_, idf) in enumerate(model.blocks):
-        arrays[f"idf{n}"] = idf
+    for n, block in enumerate(model.blocks):
+        arrays[f"columns{n}"], arrays[f"idf{n}"] = block.columns, block.idf
     packed = io.BytesIO()
     np.savez_compressed(packed, **arrays)  # type: ignore[arg-type]
     document = {
         "kind": KIND, "format": FORMAT, "dutylist": __version__, "classes": model.classes,
         "threshold": model.threshold, "columns": model.columns, "meta": model.meta,
-        "vocabularies": [vocabulary for vocabulary, _ in model.blocks],
+        "blocks": len(model.blocks), "bits": BITS,
     }  # fmt: skip
     temporary = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as out:
@@ -55,8 +56,12 @@ def load(path: Path) -> TextModel:
                     f"{path} is a model of format {document.get('format')}, this dutylist "
                     f"reads format {FORMAT}: train it again with dutylist train"
                 )
-            vocabularies = document["vocabularies"]
-            blocks = [(dict(v), np.asarray(arrays[f"idf{n}"])) for n, v in enumerate(vocabularies)]
+            if document.get("bits") != BITS:
+                raise ModelUnusable(f"{path} hashes n-grams differently: train it again")
+            blocks = [
+                HashedTfidf(np.asarray(arrays[f"columns{n}"]), np.asarray(arrays[f"idf{n}"]))
+                for n in range(int(document["blocks"]))
+            ]
             model = TextModel(
                 document["classes"], blocks, np.asarray(arrays["coef"]),
                 np.asarray(arrays["intercept"]), np.asarray(arrays["sigmoid"]),
@@ -73,7 +78,7 @@ def load(path: Path) -> TextModel:
             "train it again with dutylist train"
         ) from None
     if model.coef.shape[0] not in (1, len(model.classes)) or model.coef.shape[1] != sum(
-        len(v) for v, _ in model.blocks
+        block.width for block in model.blocks
     ):
         raise ModelUnusable(f"{path} is damaged: its weights do not fit its vocabulary")
     return model
