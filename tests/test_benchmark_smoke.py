@@ -50,3 +50,25 @@ def test_benchmark_runs_and_the_checker_finds_what_was_injected() -> None:
     assert row["injected"] > 0 and row["found"] == row["injected"]
     assert row["route_per_s"] > 0 and row["batch_per_s"] > 0 and row["who_cold_s"] > 0
     assert row["batch_cold_per_s"] > 0 and row["batch_one_job_per_s"] > 0
+
+
+def test_the_store_and_service_benchmark_runs_small() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "store.py"), "--stored", "300", "--count",
+         "30", "--http-blows", "40", "--http-reads", "40", "--backends", "sqlite", "--json"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["sqlite"]
+    assert {"blow_per_s", "http_blow_p99_ms", "http_get_p99_ms", "stats_unit_s",
+            "sweep_ms"} <= set(figures)  # fmt: skip
+
+
+def test_the_pages_benchmark_runs_small() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "pages.py"), "--scale", "0.02",
+         "--requests", "20"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "autocomplete, place" in result.stdout and "dispatch page, all told" in result.stdout
