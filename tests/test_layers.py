@@ -33,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "responsibilities": BASE,
     "plan": BASE,
     "workdays": set(),  # the calendar of working days: nothing of dutylist's
-    "text": {"version"},  # text classification: nothing of the catalogue's (yet)
+    "text": {*BASE, "version"},  # messages: read against the model, classified
     "graph": {*BASE, "semantics"},
     "checks": {*BASE, "codes", "load", "semantics", "analysis", "graph", "lookup"},
     "report": {*BASE, "codes", "engine", "plan", "version"},

@@ -82,6 +82,17 @@ def add(commands: argparse._SubParsersAction) -> None:
         help="read one JSON case per line from FILE ('-': standard input)",
     )
     parser.add_argument(
+        "--text",
+        metavar="MESSAGE",
+        help="what the resident said: the problem, place and attributes are read from it",
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        metavar="MODEL",
+        help="with --text: a model from `dutylist train` whose labels are problem ids",
+    )
+    parser.add_argument(
         "--engine", choices=ENGINES, default="index", help="routing engine (default: index)"
     )
     parser.add_argument(
@@ -98,6 +109,8 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang = lang_of(args)
+    if args.text is not None:
+        return _from_text(args, lang)
     if args.batch is None and args.problem is None:
         raise UsageError(
             "name a problem, or give --batch FILE",
@@ -134,6 +147,72 @@ def run(args: argparse.Namespace) -> int:
                 text.explain(considered(session.compiled, case.problem, case.place.id, case.values))
             )
     return EXIT_OK if answer.status == "routed" else EXIT_FINDINGS
+
+
+def _from_text(args: argparse.Namespace, lang: Lang) -> int:
+    """`who --text`: the case read from the message, then answered as any other; what
+    was read from where shown with --explain; what is missing named, to ask the caller."""
+    from dutylist.text.reading import TextReader, found_json
+
+    if args.batch is not None or args.problem is not None:
+        raise UsageError("--text reads the case from the message: leave out PROBLEM and --batch")
+    if not args.text.strip():
+        raise UsageError("--text is empty", "give what the resident said")
+    session = open_session(catalog_path(args), lang)
+    decided = _model_problem(args, session.catalog) if args.model else None
+    reading = TextReader(session.catalog).read(args.text[:20_000], decided)
+    reading.values.update(parse_settings(args.set))
+    if args.at:
+        reading.place = args.at
+    read = found_json(reading.found, session.catalog)
+    missing = reading.missing()
+    if missing:
+        ask = {"problem": ("what the problem is", "是什么问题"), "place": ("where it is", "在哪里")}
+        asked = [ask[m][0 if lang == "en" else 1] for m in missing]
+        if args.format == "json":
+            document = {"status": "undetermined", "missing": missing, "read": read}
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        else:
+            said = ", ".join(asked) if lang == "en" else "、".join(asked)
+            head = "undetermined: ask the caller " if lang == "en" else "尚不确定：请向来电人问明"
+            sys.stdout.write(head + said + "\n" + _read_text(read, lang))
+        return EXIT_FINDINGS
+    assert reading.problem is not None
+    engine = make_engine(session.compiled, args.engine)
+    case = read_case(session.catalog, reading.problem, reading.place, reading.values)
+    answer = engine.route(case.problem.id, case.place.id, case.values)
+    if args.format == "json":
+        document = {**answer_json(answer, session.catalog), "read": read}
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        text = AnswerText(session.catalog, lang)
+        sys.stdout.write(text.render(answer))
+        if args.explain:
+            sys.stdout.write(_read_text(read, lang))
+            sys.stdout.write(
+                text.explain(considered(session.compiled, case.problem, case.place.id, case.values))
+            )
+    return EXIT_OK if answer.status == "routed" else EXIT_FINDINGS
+
+
+def _model_problem(args: argparse.Namespace, catalog: Any) -> str | None:
+    from dutylist.text.modelfile import ModelUnusable, load
+
+    try:
+        model = load(args.model)
+    except ModelUnusable as error:
+        raise UsageError(str(error)) from None
+    [decision] = model.classify([(args.text,) + ("",) * (model.columns - 1)])
+    return decision.decided if decision.decided in catalog.problems else None
+
+
+def _read_text(read: list[Any], lang: Lang) -> str:
+    lines = ["", "从来电内容中读出：" if lang == "zh" else "Read from the message:"]
+    for item in read:
+        named = f"{item['value']}" + (f"（{item['name']}）" if item.get("name") else "")
+        where = f"“{item['from']}” @{item['at'][0]}" if item["from"] else "the model"
+        lines.append(f"  {item['field']}: {named} ← {where} ({item['how']})")
+    return "\n".join(lines) + "\n"
 
 
 def _row_json(row: Any) -> dict[str, Any]:

@@ -1,0 +1,62 @@
+"""`who --text`: the case read from what the resident said — the problem, the place and
+the attributes named in it — then answered as any other; names that contain one
+another read as the longest; what is missing is what to ask the caller."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from dutylist.session import open_session
+from dutylist.text.reading import Names, TextReader
+from tests.conftest import PANLONG, Run
+
+MESSAGE = "桃园社区楼下的KTV每天晚上噪音很大，社会生活噪声，吵到凌晨两点"
+
+
+def test_the_readme_message_is_answered_end_to_end(run_cli: Callable[..., Run]) -> None:
+    result = run_cli("who", "--text", MESSAGE, "--catalog", str(PANLONG), "--format", "json")
+    assert result.code == 0, result.err
+    answer = json.loads(result.out)
+    assert answer["problem"]["id"] == "noise" and answer["place"]["id"] == "gulou.taoyuan"
+    assert (
+        answer["lead"]["id"] == "ga"
+    )  # what `who 噪声扰民 --at 桃园社区 --set source=社会生活` says
+    read = {r["field"]: r for r in answer["read"]}
+    assert (
+        read["place"]["from"] == "桃园社区" and MESSAGE[slice(*read["place"]["at"])] == "桃园社区"
+    )
+    assert read["problem"]["how"] == "alias" and read["source"]["value"] == "社会生活"
+    explained = run_cli("who", "--text", MESSAGE, "--catalog", str(PANLONG), "--explain",
+                        "--lang", "zh").out  # fmt: skip
+    assert "从来电内容中读出" in explained and "“桃园社区” @0 (name)" in explained
+
+
+def test_names_that_contain_one_another_read_as_the_longest() -> None:
+    names = Names([("桃源", "a", "name"), ("桃源街", "b", "name"), ("桃源街社区", "c", "name")])
+    assert [s[2] for s in names.find("我住在桃源街社区旁边")] == ["c"]
+    assert [s[2] for s in names.find("桃源街上的摊位")] == ["b"]
+    assert [s[2] for s in names.find("去桃源玩")] == ["a"]
+    assert [s[2] for s in names.find("桃源街社区和桃源")] == ["c", "a"]
+
+
+def test_the_most_specific_place_wins_and_numbers_come_with_their_unit() -> None:
+    reader = TextReader(open_session(PANLONG, "zh").catalog)
+    reading = reader.read("鼓楼街道桃园社区有人私搭乱建，在建，面积大概 1200 平方米")
+    assert reading.place == "gulou.taoyuan"  # the community, not its street
+    assert reading.problem == "illegal-construction"  # by its alias 私搭乱建
+    assert reading.values == {"stage": "在建", "area_m2": 1200.0}
+
+
+def test_what_is_missing_is_what_to_ask(run_cli: Callable[..., Run]) -> None:
+    nowhere = run_cli("who", "--text", "有人违建，面积大概300平方米", "--catalog", str(PANLONG),
+                      "--lang", "zh")  # fmt: skip
+    assert nowhere.code == 1 and "请向来电人问明在哪里" in nowhere.out
+    unknown = run_cli("who", "--text", "桃园社区有点事", "--catalog", str(PANLONG),
+                      "--format", "json")  # fmt: skip
+    document = json.loads(unknown.out)
+    assert unknown.code == 1 and document["missing"] == ["problem"]
+    empty = run_cli("who", "--text", "   ", "--catalog", str(PANLONG))
+    assert empty.code == 2 and "empty" in empty.err
+    both = run_cli("who", "噪声扰民", "--text", MESSAGE, "--catalog", str(PANLONG))
+    assert both.code == 2
