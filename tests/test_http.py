@@ -460,3 +460,9 @@ def test_the_docs_and_the_schema_are_served(service: Service) -> None:
     schema = service.get("/openapi.json").json()
     assert "/api/whistles/{whistle_id}/{action}" in schema["paths"]
     assert "/open311/v2/requests.{fmt}" in schema["paths"]
+
+
+def test_a_page_number_beyond_any_integer_the_database_holds_is_refused(service: Service) -> None:
+    # found by the schema fuzzer: a 64-bit overflow in the database driver was a 500
+    response = service.get("/api/whistles?after=9223372036854775808", "gulou")
+    assert response.status_code == 422 and "after" in response.json()["error"]["message"]

@@ -73,5 +73,5 @@ class People:
         self.accounts.close_session(secret)
 
 
-def caller_of(session: Session) -> Caller:
+def caller_of_session(session: Session) -> Caller:
     return Caller(unit=session.user.unit, role=session.user.role)

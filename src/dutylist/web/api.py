@@ -22,6 +22,7 @@ from dutylist.service import access
 from dutylist.service.access import Caller
 from dutylist.service.desk import ACTIONS, MAX_TEXT
 from dutylist.service.failures import Invalid
+from dutylist.web.context import caller_of, desk_of
 
 
 class ErrorDetail(BaseModel):
@@ -59,15 +60,10 @@ assert set(Action.__args__) == set(ACTIONS)  # type: ignore[attr-defined]
 
 
 async def _caller(request: Request) -> Caller:
-    from dutylist.web.app import caller_of
-
-    return await reading(_desk(request), caller_of, request)
+    return await reading(desk_of(request), caller_of, request)
 
 
-def _desk(request: Request) -> Any:
-    from dutylist.web.app import desk_of
-
-    return desk_of(request)
+_desk = desk_of
 
 
 # async, like the reads: run on the event loop (a token is one indexed look-up), not
@@ -194,7 +190,7 @@ async def blow(
 def whistles(
     request: Request,
     caller: CallerDep,
-    after: Annotated[int, Query(ge=0, description="whistles numbered below this")] = 0,
+    after: Annotated[int, Query(ge=0, le=10**12, description="whistles numbered below this")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     problem: Annotated[str | None, Query(max_length=200)] = None,
     street: Annotated[str | None, Query(max_length=200)] = None,

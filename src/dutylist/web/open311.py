@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from dutylist.model import Catalog
 from dutylist.service.failures import Invalid, NotFound
+from dutylist.web.context import caller_of, desk_of
 
 PREFIX = "/open311/v2"
 
@@ -45,16 +46,7 @@ MAX_RESULTS = 1000  # the spec's suggested cap on a requests search
 DEFAULT_DAYS = 90  # without dates, a search covers the last 90 days, as the spec suggests
 
 
-def _desk(request: Request) -> Any:
-    from dutylist.web.app import desk_of
-
-    return desk_of(request)
-
-
-def _caller(request: Request, api_key: str | None = None) -> Any:
-    from dutylist.web.app import caller_of
-
-    return caller_of(request, api_key)
+_desk, _caller = desk_of, caller_of
 
 
 # -- rendering -----------------------------------------------------------------------------

@@ -22,15 +22,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dutylist.errors import UsageError
-from dutylist.i18n import Lang
 from dutylist.report.answer_json import answer_json
 from dutylist.report.answer_text import AnswerText, time_limit_text
 from dutylist.service import access
 from dutylist.service.desk import Desk
 from dutylist.service.failures import Refused
-from dutylist.service.people import People, caller_of
+from dutylist.service.people import People, caller_of_session
 from dutylist.store.accounts import Session
 from dutylist.store.lifecycle import REJECT_REASONS
+from dutylist.web.context import desk_of, lang_of
 from dutylist.web.words import words
 
 router = APIRouter(include_in_schema=False)
@@ -56,15 +56,7 @@ class SignInFirst(Exception):
     """A page for signed-in people, asked for by a visitor who is not."""
 
 
-def _lang(request: Request) -> Lang:
-    from dutylist.web.app import lang_of
-
-    return lang_of(request)
-
-
-def _desk(request: Request) -> Desk:
-    desk: Desk = request.app.state.desk
-    return desk
+_lang, _desk = lang_of, desk_of
 
 
 def _people(request: Request) -> People:
@@ -281,7 +273,9 @@ async def dispatch_blow(request: Request) -> Response:
     problem, place, values = _case_of(fields)
     desk = _desk(request)
     try:
-        blown = desk.blow(caller_of(session), problem, place, values, fields.get("text") or None)
+        blown = desk.blow(
+            caller_of_session(session), problem, place, values, fields.get("text") or None
+        )
     except UsageError as wrong:
         raise Refused(422, wrong.localised("en")[0], wrong.localised("zh")[0]) from None
     return RedirectResponse(f"/w/{blown.whistle}", 303)
@@ -297,7 +291,7 @@ def _board_rows(request: Request, session: Session) -> list[dict[str, Any]]:
     if (query.get("problem") and problem is None) or (query.get("unit") and unit is None):
         return []  # a filter that names nothing matches nothing
     found = desk.whistles(
-        caller_of(session), limit=200,
+        caller_of_session(session), limit=200,
         problem=problem.id if problem else None, street=query.get("street") or None,
         status=None if status == "all" else status, unit=unit,
     )  # fmt: skip
@@ -329,7 +323,7 @@ async def board_rows(request: Request) -> Response:
 def _whistle_page(request: Request, session: Session, whistle_id: str, status: int = 200,
                   error: str | None = None) -> Response:  # fmt: skip
     desk = _desk(request)
-    caller = caller_of(session)
+    caller = caller_of_session(session)
     shown = desk.view(caller, whistle_id)
     catalog = desk.catalog
     mine = next((o for o in shown["obligations"] if o["unit"] == caller.unit), None)
@@ -359,7 +353,7 @@ async def act(request: Request, whistle_id: str, action: str) -> Response:
     if fields.get("score"):
         data["score"] = int(fields["score"]) if fields["score"].isdigit() else fields["score"]
     try:
-        _desk(request).act(caller_of(session), whistle_id, action, None, data)
+        _desk(request).act(caller_of_session(session), whistle_id, action, None, data)
     except Refused as refused:
         if refused.status == 404:
             raise
@@ -412,7 +406,7 @@ async def stats_csv(request: Request, by: str = "unit") -> Response:
 
     since, until = _period(request)
     grouping: Any = by if by in ("unit", "street", "problem", "week") else "unit"
-    return api_stats(request, caller_of(session), grouping, since, until, "csv")
+    return api_stats(request, caller_of_session(session), grouping, since, until, "csv")
 
 
 # -- the catalogue -------------------------------------------------------------------------
