@@ -733,3 +733,19 @@ def test_a_unit_that_signs_at_the_very_limit_is_in_time(store: Store) -> None:
     for since in (None, start - dt.timedelta(minutes=1)):  # from the totals, and not
         rows = {row["key"]: row for row in store.stats("unit", since=since)}
         assert rows["ga"]["response_rate"] == 1.0 and rows["scjg"]["response_rate"] == 0.0
+
+
+def test_the_command_line_names_units_and_duties_by_id_without_a_catalogue(
+    run_cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "w.db")
+    blown = run_cli("whistle", "blow", "噪声扰民", "--at", "桃园社区", "--set", "source=社会生活",
+                    "--catalog", str(PANLONG), "--db", db)  # fmt: skip
+    assert blown.code == 0
+    monkeypatch.chdir(tmp_path)  # no catalogue here: ids are taken as they are
+    rejected = run_cli("whistle", "reject", "W000001", "--unit", "wlj", "--reason", "职能交叉",
+                       "--duty", "D021", "--db", db)  # fmt: skip
+    assert rejected.code == 0 and "wlj: rejected" in rejected.out
+    checked = run_cli("whistle", "reject", "W000001", "--unit", "scjg", "--reason", "职能交叉",
+                      "--duty", "D999", "--db", db, "--catalog", str(PANLONG))  # fmt: skip
+    assert checked.code == 2 and "D999" in checked.err  # with one, they are checked
