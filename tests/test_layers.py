@@ -33,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "responsibilities": BASE,
     "plan": BASE,
     "workdays": set(),  # the calendar of working days: nothing of dutylist's
-    "text": {*BASE, "version"},  # messages: read against the model, classified
+    "text": {*BASE, "version", "lookup"},  # messages: read against the model, classified
     "graph": {*BASE, "semantics"},
     "checks": {*BASE, "codes", "load", "semantics", "analysis", "graph", "lookup"},
     "report": {*BASE, "codes", "engine", "plan", "version"},
@@ -53,7 +53,7 @@ ALLOWED: dict[str, set[str]] = {
     "commands": {*BASE, "codes", "load", "semantics", "engine", "analysis", "checks"}
     | {"checker", "graph", "lookup", "matrix", "plan", "report", "responsibilities"}
     | {"session", "casein", "casetest", "output", "dispatcher", "store", "service", "web"}
-    | {"text"},
+    | {"text", "snapshot"},
     "cli": {*BASE, "commands", "gcpause", "version"},
     "__main__": {"cli"},
     "package": set(),

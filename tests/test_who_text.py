@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from dutylist.session import open_session
 from dutylist.text.reading import Names, TextReader
@@ -60,3 +61,30 @@ def test_what_is_missing_is_what_to_ask(run_cli: Callable[..., Run]) -> None:
     assert empty.code == 2 and "empty" in empty.err
     both = run_cli("who", "噪声扰民", "--text", MESSAGE, "--catalog", str(PANLONG))
     assert both.code == 2
+
+
+NOISY = ["楼上天天装修吵死人", "隔壁半夜唱歌太吵", "广场舞音响太大声", "工地晚上还在打桩很吵",
+         "楼下酒吧音乐震天响", "邻居家狗叫一整夜", "夜里有人敲敲打打", "早上五点就有人放鞭炮",
+         "小区里喇叭循环播放太吵", "楼道里有人大声喧哗"]  # fmt: skip
+BUILDING = ["邻居在楼顶加盖了一层房子", "有人在绿地上盖了铁皮房", "院子里私自搭了棚子",
+            "一楼住户把阳台往外扩建", "小区空地被人围起来建房", "屋顶上搭了个阳光房",
+            "有人在河边偷偷盖房子", "车库被改成了住房还在加建", "楼下商户违规搭建雨棚",
+            "农田里新起了一栋楼"]  # fmt: skip
+
+
+def test_a_catalogue_with_its_own_examples_names_the_problem_from_them(
+    minimal: Path, run_cli: Callable[..., Run]
+) -> None:
+    rows = [f"{t},noise" for t in NOISY] + [f"{t},违法建设" for t in BUILDING]  # ids or names
+    (minimal / "messages.csv").write_text("text,problem\n" + "\n".join(rows) + "\n",
+                                          encoding="utf-8")  # fmt: skip
+    asked = ("who", "--text", "楼上邻居天天装修，吵死人了", "--at", "东社区", "--catalog",
+             str(minimal), "--format", "json")  # fmt: skip
+    first = run_cli(*asked)
+    answer = json.loads(first.out)
+    assert answer["problem"]["id"] == "noise", first.err  # no name of it in the text
+    assert {r["field"]: r["how"] for r in answer["read"]}["problem"] == "model"
+    assert json.loads(run_cli(*asked).out)["problem"]["id"] == "noise"  # from the cache
+    (minimal / "messages.csv").write_text("text,problem\n楼上太吵,火星问题\n", encoding="utf-8")
+    wrong = run_cli(*asked)
+    assert wrong.code == 2 and "messages.csv:2" in wrong.err and "火星问题" in wrong.err

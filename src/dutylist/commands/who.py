@@ -159,7 +159,7 @@ def _from_text(args: argparse.Namespace, lang: Lang) -> int:
     if not args.text.strip():
         raise UsageError("--text is empty", "give what the resident said")
     session = open_session(catalog_path(args), lang)
-    decided = _model_problem(args, session.catalog) if args.model else None
+    decided = _model_problem(args, session.catalog)
     reading = TextReader(session.catalog).read(args.text[:20_000], decided)
     reading.values.update(parse_settings(args.set))
     if args.at:
@@ -196,11 +196,23 @@ def _from_text(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _model_problem(args: argparse.Namespace, catalog: Any) -> str | None:
+    """The problem a model decides: `--model`, else the catalogue's own (from its
+    messages.csv), else none (the problem is then read from the names in the text)."""
+    from dutylist import snapshot
+    from dutylist.text.catalogued import catalogue_model
+    from dutylist.text.corpus import CorpusError
     from dutylist.text.modelfile import ModelUnusable, load
 
     try:
-        model = load(args.model)
-    except ModelUnusable as error:
+        if args.model is not None:
+            model = load(args.model)
+        else:
+            cache = snapshot.cache_dir() if snapshot.enabled() else None
+            found = catalogue_model(catalog, cache)
+            if found is None:
+                return None
+            model = found
+    except (ModelUnusable, CorpusError) as error:
         raise UsageError(str(error)) from None
     [decision] = model.classify([(args.text,) + ("",) * (model.columns - 1)])
     return decision.decided if decision.decided in catalog.problems else None
