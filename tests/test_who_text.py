@@ -88,3 +88,20 @@ def test_a_catalogue_with_its_own_examples_names_the_problem_from_them(
     (minimal / "messages.csv").write_text("text,problem\n楼上太吵,火星问题\n", encoding="utf-8")
     wrong = run_cli(*asked)
     assert wrong.code == 2 and "messages.csv:2" in wrong.err and "火星问题" in wrong.err
+
+
+def test_landmarks_and_the_words_residents_use_are_read(run_cli: Callable[..., Run]) -> None:
+    """The issue's own message: 桃源街菜市场 is a landmark of 桃园社区 (units.yaml), 烧烤 is how
+    residents say 餐饮 and 晚上 how they say night (problems.yaml's `words`)."""
+    said = "桃源街菜市场门口每天晚上烧烤油烟很大，没人管"
+    answer = json.loads(run_cli("who", "--text", said, "--catalog", str(PANLONG),
+                                "--format", "json").out)  # fmt: skip
+    read = {r["field"]: r for r in answer["read"]}
+    assert answer["problem"]["id"] == "cooking-fumes" and answer["place"]["id"] == "gulou.taoyuan"
+    assert (read["place"]["from"], read["place"]["how"]) == ("桃源街菜市场", "landmark")
+    assert (read["premises"]["value"], read["premises"]["from"]) == ("餐饮", "烧烤")
+    assert answer["lead"]["id"] == "cgj"  # as `who 油烟扰民 --at 桃园社区 --set premises=餐饮`
+    reader = TextReader(open_session(PANLONG, "zh").catalog)
+    night = reader.read("桃园社区晚上噪音很大，社会生活噪声")
+    day = reader.read("桃园社区白天噪音很大，社会生活噪声")
+    assert night.values["night"] is True and day.values["night"] is False

@@ -53,6 +53,7 @@ class Unit(Located):
     parent: str | None = None
     powers: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    landmarks: tuple[str, ...] = ()  # roads, markets, compounds inside it, as residents say
 
     @property
     def is_place(self) -> bool:
@@ -66,6 +67,8 @@ class Attribute(Located):
     values: tuple[str, ...] = ()
     name: str = ""
     unit: str | None = None  # what a number counts: 平方米, 米 …
+    # how residents say each value ("true"/"false" for a boolean), for reading messages
+    words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -337,6 +337,7 @@ class _ModelBuilder:
             parent=e.get("parent"),
             powers=tuple(e.get("powers") or ()),
             aliases=tuple(e.get("aliases") or ()),
+            landmarks=tuple(e.get("landmarks") or ()),
         )
 
     def _attributes(self, file: ReadFile | None, doc: Any) -> dict[str, Attribute]:
@@ -358,6 +359,7 @@ class _ModelBuilder:
                 values=tuple(spec.get("values") or ()),
                 name=spec.get("name", name),
                 unit=spec.get("unit"),
+                words={str(k): tuple(v) for k, v in (spec.get("words") or {}).items()},
             )
         return table
 

@@ -80,6 +80,7 @@ def _named(items: Iterable[Problem | Unit]) -> list[tuple[str, str, str]]:
     for item in items:
         words.append((item.name, item.id, "name"))
         words += [(alias, item.id, "alias") for alias in item.aliases]
+        words += [(mark, item.id, "landmark") for mark in getattr(item, "landmarks", ())]
     return words
 
 
@@ -125,12 +126,15 @@ class TextReader:
     def _attributes(self, text: str, problem: Problem, reading: Reading) -> None:
         for key in problem.attributes:
             attribute = self.catalog.attributes[key]
-            if attribute.type == "enum":
-                values = Names((v, v, "value") for v in attribute.values).find(text)
+            if attribute.type in ("enum", "boolean"):
+                said = [(v, v, "value") for v in attribute.values]
+                said += [(w, v, "word") for v, words in attribute.words.items() for w in words]
+                values = Names(said).find(text)
                 if values:
                     start, end, value, how = max(values, key=lambda s: s[1] - s[0])
-                    reading.values[key] = value
-                    reading.found.append(Found(key, value, start, end, value, how))
+                    meant: Any = value == "true" if attribute.type == "boolean" else value
+                    reading.values[key] = meant
+                    reading.found.append(Found(key, meant, start, end, text[start:end], how))
             elif attribute.type == "number" and attribute.unit:
                 number = re.search(r"(\d+(?:\.\d+)?)\s*" + re.escape(attribute.unit), text)
                 if number:
