@@ -38,6 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "checks": {*BASE, "codes", "load", "semantics", "analysis", "graph", "lookup"},
     "report": {*BASE, "codes", "engine", "plan", "version"},
     "matrix": {*BASE, "report"},
+    "workbook": {*BASE, "matrix", "plan", "report"},  # the printable export
     "checker": {*BASE, "codes", "load", "checks", "lookup"},
     "snapshot": {*BASE, "load", "version"},
     "session": {*BASE, "load", "checks", "checker", "semantics", "snapshot"},
@@ -53,7 +54,7 @@ ALLOWED: dict[str, set[str]] = {
     "commands": {*BASE, "codes", "load", "semantics", "engine", "analysis", "checks"}
     | {"checker", "graph", "lookup", "matrix", "plan", "report", "responsibilities"}
     | {"session", "casein", "casetest", "output", "dispatcher", "store", "service", "web"}
-    | {"text", "snapshot"},
+    | {"text", "snapshot", "workbook"},
     "cli": {*BASE, "commands", "gcpause", "version"},
     "__main__": {"cli"},
     "package": set(),

@@ -21,6 +21,7 @@ from dutylist.commands import (
     classify,
     duties,
     explain,
+    export,
     graph,
     matrix,
     schema,
@@ -54,6 +55,7 @@ COMMANDS = (
     serve,
     train,
     classify,
+    export,
 )
 
 
