@@ -749,3 +749,20 @@ def test_the_command_line_names_units_and_duties_by_id_without_a_catalogue(
     checked = run_cli("whistle", "reject", "W000001", "--unit", "scjg", "--reason", "职能交叉",
                       "--duty", "D999", "--db", db, "--catalog", str(PANLONG))  # fmt: skip
     assert checked.code == 2 and "D999" in checked.err  # with one, they are checked
+
+
+def test_the_list_shows_the_newest_whistles_a_page_at_a_time(
+    run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "w.db")
+    store = Store(db)
+    for _ in range(5):
+        store.blow("noise", "gulou", BLOWN, "gulou")
+    store.record("W000002", "note", "gulou", data={"text": "x"})
+    store.close()
+    listed = run_cli("whistle", "list", "--db", db, "--limit", "3").out.splitlines()
+    assert [line.split()[0] for line in listed] == ["W000005", "W000004", "W000003"]
+    every = json.loads(run_cli("whistle", "list", "--db", db, "--format", "json").out)
+    assert [w["whistle"] for w in every["whistles"]] == [f"W00000{n}" for n in (5, 4, 3, 2, 1)]
+    assert run_cli("whistle", "list", "--db", db, "--status", "closed").out == ""
+    assert run_cli("whistle", "list", "--db", db, "--limit", "0").code == 2

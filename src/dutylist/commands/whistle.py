@@ -95,7 +95,10 @@ def add(commands: argparse._SubParsersAction) -> None:
             action.add_argument("--text", required=True)
     show = actions.add_parser("show", help="a whistle's timeline and state")
     show.add_argument("whistle", metavar="ID")
-    actions.add_parser("list", help="every whistle and its state")
+    listed = actions.add_parser("list", help="the newest whistles and their state")
+    listed.add_argument("--limit", type=_count, default=50, metavar="N",
+                        help="how many, newest first (default 50)")  # fmt: skip
+    listed.add_argument("--status", choices=("open", "closed"), help="only open or closed ones")
     sweep = actions.add_parser("sweep", help="escalate whistles whose time limit has passed")
     sweep.add_argument(
         "--now", type=_moment, metavar="TIME", help="judge as of TIME, ISO 8601 (default: now)"
@@ -248,6 +251,12 @@ def _export(store: Any, fmt: str) -> str:
     return out.getvalue()
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) <= 100_000:
+        raise UsageError(f"--limit {text}: a number from 1 to 100000", "e.g. --limit 20")
+    return int(text)
+
+
 def _moment(text: str) -> Any:
     import datetime as dt
 
@@ -308,11 +317,23 @@ def _show(args: argparse.Namespace, store: Any) -> int:
 
 
 def _list(args: argparse.Namespace, store: Any) -> int:
-    rows = []
-    for whistle_id in store.whistle_ids():
-        state = store.state(whistle_id)
-        rows.append({"whistle": whistle_id, "status": state.status, "lead": state.lead,
-                     "obligations": dict(state.obligations)})  # fmt: skip
+    """The newest whistles first, a page at a time from the store (a million stay cheap)."""
+    from dutylist.store.lifecycle import fold
+
+    rows: list[dict[str, Any]] = []
+    after = 0
+    while len(rows) < args.limit:
+        page = store.page(after=after, limit=min(500, args.limit * 2), newest_first=True)
+        if not page:
+            break
+        for whistle, timeline in page:
+            state = fold((e.kind, e.unit, e.data) for e in timeline)
+            if args.status and state.status != args.status:
+                continue
+            rows.append({"whistle": whistle.id, "status": state.status, "lead": state.lead,
+                         "obligations": dict(state.obligations)})  # fmt: skip
+        after = page[-1][0].number
+    rows = rows[: args.limit]
     if args.format == "json":
         _emit(args, {"whistles": rows})
     else:
