@@ -114,7 +114,7 @@ def test_a_dispatcher_sees_the_answer_change_as_fields_change_and_blows(
     assert re.fullmatch(r"\d+:\d\d", countdown.inner_text())
     # a dispatcher oversees: reassign and note, but no unit's own steps
     forms = page.locator("form.action button").all_inner_texts()
-    assert "改派" in forms and "签收" not in forms
+    assert "改派" in forms and "评价" in forms and "签收" not in forms
 
 
 def test_an_officer_on_a_phone_signs_and_arrives_and_the_board_follows(

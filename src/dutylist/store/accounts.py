@@ -4,13 +4,12 @@ password only as the hash it is given, a session only as the SHA-256 of its secr
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from dutylist.store.log import Store
+from dutylist.store.log import Store, digest_of_secret
 from dutylist.store.tables import now_stamp, sessions, stamp, users
 
 
@@ -32,10 +31,6 @@ class Session:
 
 class UserExists(Exception):
     pass
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def _user(row: sa.Row[tuple[object, ...]]) -> User:
@@ -97,7 +92,8 @@ class Accounts:
         with self.engine.begin() as connection:
             connection.execute(sessions.delete().where(sessions.c.expires_at < stamp(now)))
             connection.execute(sessions.insert(), {
-                "digest": _digest(secret), "user": user.id, "csrf": secrets.token_urlsafe(32),
+                "digest": digest_of_secret(secret), "user": user.id,
+                "csrf": secrets.token_urlsafe(32),
                 "created_at": stamp(now), "expires_at": stamp(now + dt.timedelta(hours=hours)),
             })  # fmt: skip
         return secret
@@ -109,7 +105,7 @@ class Accounts:
             row = connection.execute(
                 sa.select(sessions.c.csrf, sessions.c.expires_at, users)
                 .join(users, users.c.id == sessions.c.user)
-                .where(sessions.c.digest == _digest(secret))
+                .where(sessions.c.digest == digest_of_secret(secret))
             ).first()
         if row is None or row.expires_at < now_stamp() or row.disabled_at is not None:
             return None
@@ -117,4 +113,6 @@ class Accounts:
 
     def close_session(self, secret: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(sessions.delete().where(sessions.c.digest == _digest(secret)))
+            connection.execute(
+                sessions.delete().where(sessions.c.digest == digest_of_secret(secret))
+            )

@@ -90,7 +90,9 @@ class WhistleState:
         """The events this state allows (for `unit`'s obligation when given)."""
         if self.status == "closed":
             return ["evaluate", "note", "reopen"]
-        moves = ["note", "escalate", "reassign"]
+        # the street and the resident may evaluate while it is open too (apply takes it):
+        # the page and the refusals list what is really allowed
+        moves = ["evaluate", "note", "escalate", "reassign"]
         if unit is not None and unit in self.obligations:
             moves += [k for k, (need, _) in UNIT_MOVES.items() if self.obligations[unit] in need]
         if self.obligations and all(s == RESOLVED for s in self.obligations.values()):

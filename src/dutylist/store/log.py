@@ -117,7 +117,9 @@ def event_hash(prev: str, seq: int, whistle: str, at: str, kind: str, unit: str 
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _digest(secret: str) -> str:
+def digest_of_secret(secret: str) -> str:
+    """What the store keeps of a token or a session's secret: its SHA-256 (a random
+    256-bit secret needs no slow hash)."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
@@ -307,7 +309,15 @@ class Store:
         evaluation with its whistle's keys."""
         keys = None
         for obliged, now_state in after.obligations.items():
-            if obliged not in before.obligations and now_state == PENDING:
+            if obliged in before.obligations or now_state != PENDING:
+                continue
+            # one obligation per unit and whistle, however often it is reassigned back
+            existing = connection.execute(
+                sa.select(obligations.c.id).where(
+                    obligations.c.whistle == whistle_id, obligations.c.unit == obliged
+                )
+            ).first()
+            if existing is None:
                 keys = keys or self._keys(connection, whistle_id)
                 connection.execute(  # a new obligation, from a reassignment
                     obligations.insert().values(
@@ -434,7 +444,9 @@ class Store:
         secret = "dl_" + secrets.token_urlsafe(32)
         with self.engine.begin() as connection:
             inserted = connection.execute(
-                tokens.insert().values(unit=unit, digest=_digest(secret), created_at=now_stamp())
+                tokens.insert().values(
+                    unit=unit, digest=digest_of_secret(secret), created_at=now_stamp()
+                )
             ).inserted_primary_key
         assert inserted is not None
         return int(inserted[0]), secret
@@ -454,7 +466,7 @@ class Store:
         with self.engine.connect() as connection:
             unit = connection.execute(
                 sa.select(tokens.c.unit).where(
-                    tokens.c.digest == _digest(secret), tokens.c.revoked_at.is_(None)
+                    tokens.c.digest == digest_of_secret(secret), tokens.c.revoked_at.is_(None)
                 )
             ).scalar()
         return None if unit is None else str(unit)
