@@ -243,16 +243,20 @@ class Desk:
         except IllegalTransition as refused:
             raise Conflict(409, refused.message("en"), refused.message("zh")) from None
 
-    def _is_duty(self, duty: str, operator: bool) -> bool:
-        """Whether the catalogue has this duty; the operator without a catalogue at hand
-        names duties by id, as it names units."""
+    def _at_hand(self, operator: bool) -> Session | None:
+        """The catalogue to check names against; None for the operator (the command
+        line) when there is none at hand — it then names units and duties by id, and the
+        whistle's state refuses a unit it does not oblige."""
         try:
-            catalog = self.catalog
+            return self.dispatcher.session
         except UsageError:
             if operator:
-                return True
+                return None
             raise
-        return any(d.id == duty for d in catalog.duties)
+
+    def _is_duty(self, duty: str, operator: bool) -> bool:
+        session = self._at_hand(operator)
+        return session is None or any(d.id == duty for d in session.catalog.duties)
 
     def _not_before_the_blow(self, whistle_id: str, at: str) -> None:
         """A step dated before its whistle was blown is a mistake, not history."""
@@ -265,14 +269,11 @@ class Desk:
                           f"at：{at} 早于吹哨时间（{blown}）")  # fmt: skip
 
     def _unit(self, text: str, field: str, operator: bool = False) -> str:
-        """The id of the unit `text` names; the operator without a catalogue at hand
-        names units by id (the whistle's state refuses one it does not oblige)."""
-        try:
-            lookup = self._reader(self.dispatcher.session)[1]
-        except UsageError:
-            if operator:
-                return text
-            raise
+        """The id of the unit `text` names (by id alone without a catalogue at hand)."""
+        session = self._at_hand(operator)
+        if session is None:
+            return text
+        lookup = self._reader(session)[1]
         found = lookup.find(text) if isinstance(text, str) else None
         if found is None:
             close = lookup.suggest(text) if isinstance(text, str) else []
