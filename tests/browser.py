@@ -34,7 +34,7 @@ def browser() -> Iterator[Any]:
         message = "Chromium is not installed (Debian: apt-get install chromium)"
         if os.environ.get("CI") == "true":
             pytest.fail(message + " — under CI a missing browser is a failure")
-        pytest.skip(message)  # `make test` installs it; CI never gets here
+        pytest.skip(reason=message)  # `make test` installs it; under CI=true it failed above
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

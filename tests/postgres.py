@@ -56,7 +56,7 @@ def postgres_url() -> Iterator[str]:
             pytest.fail(message + " — under CI a missing server is a failure")
         # a developer's machine without the package: the SQLite half still runs; CI (and
         # `make test`, which installs the package) never gets here
-        pytest.skip(message)
+        pytest.skip(reason=message)  # a developer's machine without the package; never CI
     with running_server(binaries) as url:
         yield url
 
