@@ -190,43 +190,14 @@ def _desk(args: argparse.Namespace, store: Any) -> Any:
     return Desk(lambda: Dispatcher(catalog_path(args), lang=lang_of(args), prepare=False), store)
 
 
-STATS_COLUMNS = (
-    ("obligations", "任务数"),
-    ("response_rate", "响应率"),
-    ("on_time_rate", "按时报到率"),
-    ("resolution_rate", "解决率"),
-    ("satisfaction_rate", "满意率"),
-    ("rejected", "退单"),
-    ("mean_sign_minutes", "平均签收(分)"),
-    ("mean_arrive_minutes", "平均报到(分)"),
-    ("p90_arrive_minutes", "报到90%(分)"),
-)
-
-
 def _stats(rows: list[dict[str, Any]], by: str, fmt: str) -> str:
+    from dutylist.report.stats_table import to_csv, to_table
+
     if fmt == "json":
         return json.dumps({"by": by, "rows": rows}, ensure_ascii=False, indent=2) + "\n"
-
-    def cell(value: Any, name: str) -> str:
-        if value is None:
-            return "-"
-        if name.endswith("_rate"):
-            return f"{value:.0%}" if fmt != "csv" else str(value)
-        return str(value)
-
-    header = [by, *(zh for _, zh in STATS_COLUMNS)]
-    table = [[str(r["key"]), *(cell(r[name], name) for name, _ in STATS_COLUMNS)] for r in rows]
     if fmt == "csv":
-        import csv
-        import io
-
-        out = io.StringIO()
-        csv.writer(out).writerows([[by, *(name for name, _ in STATS_COLUMNS)], *table])
-        return out.getvalue()
-    if fmt == "markdown":
-        lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in table]) + "\n"
-    return "\n".join("  ".join(row) for row in [header, *table]) + "\n"
+        return to_csv(rows, by)
+    return to_table(rows, by, markdown=fmt == "markdown")
 
 
 def _export(store: Any, fmt: str) -> str:

@@ -6,9 +6,7 @@ Units act with their tokens (`Authorization: Bearer dl_…`); a retried blow wit
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -18,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from dutylist.report.answer_json import answer_json
+from dutylist.report.stats_table import to_csv
 from dutylist.service import access
 from dutylist.service.access import Caller
 from dutylist.service.desk import ACTIONS, MAX_TEXT
@@ -264,11 +263,6 @@ def stats(
     access.may_read(caller, desk.public)
     rows = desk.store.stats(by, since, until)
     if format == "csv":
-        out = io.StringIO()
-        columns = [k for k in (rows[0] if rows else {}) if k != "key"]
-        writer = csv.writer(out)
-        writer.writerow([by, *columns])  # the first column is named for what it groups by
-        writer.writerows([[r["key"], *(r[c] for c in columns)] for r in rows])
         saved_as = {"Content-Disposition": f'attachment; filename="stats-{by}.csv"'}
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=saved_as)
+        return Response(to_csv(rows, by), media_type="text/csv; charset=utf-8", headers=saved_as)
     return _json({"by": by, "rows": rows})
