@@ -45,6 +45,8 @@ ALLOWED: dict[str, set[str]] = {
     "casein": {*BASE, "lookup", "semantics"},
     "casetest": {*BASE, "casein", "engine", "load"},
     "dispatcher": {*BASE, "engine", "session"},
+    # what a change does: both sides' engines, checks and items, compared
+    "diff": {*BASE, "semantics", "engine", "checker", "load", "session", "report"},
     "store": set(),  # the whistle store knows nothing of catalogues: it keeps what it is given
     # the desk: the engine's answers and the store's log, and who may do what
     "service": {*BASE, "casein", "dispatcher", "engine", "lookup", "report", "session", "store"}
@@ -54,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "commands": {*BASE, "codes", "load", "semantics", "engine", "analysis", "checks"}
     | {"checker", "graph", "lookup", "matrix", "plan", "report", "responsibilities"}
     | {"session", "casein", "casetest", "output", "dispatcher", "store", "service", "web"}
-    | {"text", "snapshot", "workbook"},
+    | {"text", "snapshot", "workbook", "diff"},
     "cli": {*BASE, "commands", "gcpause", "version"},
     "__main__": {"cli"},
     "package": set(),

@@ -19,6 +19,7 @@ from dutylist import __version__
 from dutylist.commands import (
     check,
     classify,
+    diff,
     duties,
     explain,
     export,
@@ -49,6 +50,7 @@ COMMANDS = (
     graph,
     explain,
     schema,
+    diff,
     whistle,
     token,
     user,

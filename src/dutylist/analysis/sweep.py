@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dutylist.semantics.cells import CellSpace, cell_space
+from dutylist.semantics.cells import CellSpace, cell_space, group_classes
 from dutylist.semantics.compiled import Compiled, CompiledProblem
 from dutylist.semantics.precedence import DutyDecision, RuleDecision, decide_duties, decide_rules
 
@@ -96,21 +96,22 @@ def sweep_problem(compiled: Compiled, compiled_problem: CompiledProblem) -> Prob
     return result
 
 
+def _grouped(duty_masks: list[int], rule_masks: list[int]) -> list[_Group]:
+    groups = group_classes(list(zip(duty_masks, rule_masks, strict=True)))
+    return [_Group(*_masks(group.key), group.first, group.size) for group in groups]
+
+
+def _masks(key: Any) -> tuple[int, int]:
+    duty_mask, rule_mask = key
+    return duty_mask, rule_mask
+
+
 @dataclass(frozen=True, slots=True)
 class _Group:
-    """Classes of one attribute that every duty and rule treats alike."""
-
     duty_mask: int
     rule_mask: int
     first: int  # the class whose value stands for the group in a witness
     size: int
-
-
-def _grouped(duty_masks: list[int], rule_masks: list[int]) -> list[_Group]:
-    groups: dict[tuple[int, int], list[int]] = {}
-    for choice, masks in enumerate(zip(duty_masks, rule_masks, strict=True)):
-        groups.setdefault(masks, []).append(choice)
-    return [_Group(d, r, choices[0], len(choices)) for (d, r), choices in groups.items()]
 
 
 class _Recorder:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,6 +306,13 @@ class CellSpace:
             classes.append(chosen)
         return place_class, classes
 
+    def axis_masks(self, name: str, chosen: int | None) -> tuple[int, int]:
+        """The duties and rules admitting one class of an attribute (None: left out)."""
+        dim = self.attributes.index(name)
+        if chosen is None:
+            return self._open_masks[dim]
+        return self._duty_value_masks[dim][chosen], self._rule_value_masks[dim][chosen]
+
     def place_masks(self) -> tuple[list[int], list[int]]:
         """Per place class, the duties and the rules admitting it."""
         return self._duty_place_masks, self._rule_place_masks
@@ -331,6 +338,31 @@ class CellSpace:
         missing = [axis for axis in self.axes if axis.name not in values]
         for combo in itertools.product(*(axis.representatives for axis in missing)):
             yield {**values, **{axis.name: v for axis, v in zip(missing, combo, strict=True)}}
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Classes of one attribute that every duty and rule treats alike (same `key`): one
+    of them decides for all."""
+
+    key: Hashable
+    members: tuple[int, ...]
+
+    @property
+    def first(self) -> int:  # the class whose value stands for the group in a witness
+        return self.members[0]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def group_classes(keys: Sequence[Hashable]) -> tuple[Group, ...]:
+    """The classes (by position) grouped by what admits them, in order of first sight."""
+    groups: dict[Hashable, list[int]] = {}
+    for choice, key in enumerate(keys):
+        groups.setdefault(key, []).append(choice)
+    return tuple(Group(key, tuple(members)) for key, members in groups.items())
 
 
 def witness_case(problem: str, place: str, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""What a change to the list changes: routing, findings and the items themselves."""

@@ -1,0 +1,92 @@
+"""Two catalogues compared: routing regions, findings new and fixed, items changed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dutylist.diff.inventory import ItemChanges, item_changes
+from dutylist.diff.routing import Region, routing_changes
+from dutylist.diff.sides import Side
+from dutylist.findings import Finding
+from dutylist.model import Catalog
+from dutylist.semantics.compiled import Compiled
+
+
+@dataclass
+class Diff:
+    old: str
+    new: str
+    regions: list[Region]
+    items: list[ItemChanges]
+    new_findings: list[Finding]
+    fixed_findings: list[Finding]
+    # sides whose errors keep their routing from being compared
+    unsound: list[str] = field(default_factory=list)
+    new_catalog: Catalog | None = None
+    old_catalog: Catalog | None = None
+
+    @property
+    def routing_changed(self) -> bool:
+        return bool(self.regions)
+
+    def cells(self) -> int:
+        return sum(r.cells for r in self.regions)
+
+
+def compare(old: Side, new: Side) -> Diff:
+    unsound = [side.label for side in (old, new) if not side.sound]
+    regions: list[Region] = []
+    if not unsound:
+        assert old.loaded.catalog is not None and new.loaded.catalog is not None
+        regions = routing_changes(Compiled(old.loaded.catalog), Compiled(new.loaded.catalog))
+    items = item_changes(old.loaded.catalog, new.loaded.catalog) if new.loaded.catalog else []
+    came, went = findings_changed(old.findings, new.findings)
+    return Diff(
+        old.label,
+        new.label,
+        regions,
+        items,
+        came,
+        went,
+        unsound,
+        new.loaded.catalog,
+        old.loaded.catalog,
+    )
+
+
+def compare_catalogs(old: Catalog, new: Catalog) -> list[Region]:
+    """The routing regions alone, for callers holding two models (replay, round trips)."""
+    return routing_changes(Compiled(old), Compiled(new))
+
+
+def findings_changed(
+    old: Sequence[Finding], new: Sequence[Finding]
+) -> tuple[list[Finding], list[Finding]]:
+    """Findings of `new` that `old` lacks, and those of `old` that `new` lacks. A finding
+    is the same when its code and the ids it names are (it may have moved lines); one
+    naming no ids is the same when its message is."""
+    before = Counter(_identity(f) for f in old)
+    after = Counter(_identity(f) for f in new)
+    came = _beyond(new, before)
+    went = _beyond(old, after)
+    return came, went
+
+
+def _identity(finding: Finding) -> tuple[str, ...]:
+    if finding.subjects:
+        return (finding.code, *finding.subjects)
+    return (finding.code, finding.message("en"))
+
+
+def _beyond(findings: Sequence[Finding], other: Counter[tuple[str, ...]]) -> list[Finding]:
+    left = Counter(other)
+    kept = []
+    for f in findings:
+        key = _identity(f)
+        if left[key]:
+            left[key] -= 1
+        else:
+            kept.append(f)
+    return kept
