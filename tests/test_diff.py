@@ -374,3 +374,21 @@ def test_a_wrong_revision_or_path_is_a_usage_error(
     monkeypatch.chdir(repository)
     assert main(["diff", spec, "catalogs/panlong"]) == 2
     assert said in capsys.readouterr().err
+
+
+def test_checked_on_two_cores_the_report_is_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city-scale pair checks the old side in a second process (its model sent back as
+    the snapshot encodes it): the report must not depend on it."""
+    from dutylist.diff import sides
+
+    edited_folder = _copy(tmp_path)
+    _edit(edited_folder, "area_m2: {gte: 1000}", "area_m2: {gte: 500}")
+    words = ["diff", str(PANLONG), str(edited_folder), "--format", "json", "--lang", "en"]
+    main(words)
+    alone = capsys.readouterr().out
+    monkeypatch.setattr(sides, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(sides.os, "cpu_count", lambda: 2)
+    main(words)
+    assert capsys.readouterr().out == alone

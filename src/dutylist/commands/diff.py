@@ -63,10 +63,10 @@ def add(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from dutylist.diff.compare import compare
     from dutylist.diff.render import RENDERERS
-    from dutylist.diff.sides import opened
+    from dutylist.diff.sides import opened_pair
 
     lang = lang_of(args)
-    with opened(args.old, args.new) as old, opened(args.new, args.old) as new:
+    with opened_pair(args.old, args.new) as (old, new):
         diff = compare(old, new)
     emit(RENDERERS[args.format](diff, lang), args.output)
     if diff.unsound:

@@ -39,9 +39,9 @@ def compare(old: Side, new: Side) -> Diff:
     unsound = [side.label for side in (old, new) if not side.sound]
     regions: list[Region] = []
     if not unsound:
-        assert old.loaded.catalog is not None and new.loaded.catalog is not None
-        regions = routing_changes(Compiled(old.loaded.catalog), Compiled(new.loaded.catalog))
-    items = item_changes(old.loaded.catalog, new.loaded.catalog) if new.loaded.catalog else []
+        assert old.catalog is not None and new.catalog is not None
+        regions = routing_changes(Compiled(old.catalog), Compiled(new.catalog))
+    items = item_changes(old.catalog, new.catalog) if new.catalog else []
     came, went = findings_changed(old.findings, new.findings)
     return Diff(
         old.label,
@@ -51,8 +51,8 @@ def compare(old: Side, new: Side) -> Diff:
         came,
         went,
         unsound,
-        new.loaded.catalog,
-        old.loaded.catalog,
+        new.catalog,
+        old.catalog,
     )
 
 

@@ -202,13 +202,25 @@ def _same_problems(old: Compiled | None, new: Compiled | None, problems: Iterabl
     attributes, its duties' conditions and units, and the rules it can meet."""
     if old is None or new is None or _surroundings(old.catalog) != _surroundings(new.catalog):
         return set()
+    old_written, new_written = _Written(old.catalog), _Written(new.catalog)
     return {
         p
         for p in problems
         if p in old.catalog.problems
         and p in new.catalog.problems
-        and _deciders(old, p) == _deciders(new, p)
+        and _deciders(old, p, old_written) == _deciders(new, p, new_written)
     }
+
+
+class _Written:
+    """Each duty and rule as what it says, worked out once per catalogue."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.duties: dict[str, list[str]] = {}
+        for duty in catalog.duties:
+            said = repr((_when(duty.when), duty.lead, duty.support))
+            self.duties.setdefault(duty.problem, []).append(said)
+        self.rules = [repr(_rule(rule)) for rule in catalog.rules]
 
 
 def _surroundings(catalog: Catalog) -> tuple[Any, ...]:
@@ -221,7 +233,9 @@ def _surroundings(catalog: Catalog) -> tuple[Any, ...]:
     )
 
 
-def _deciders(compiled: Compiled, problem: str) -> tuple[Any, ...]:
+def _deciders(compiled: Compiled, problem: str, written: _Written) -> tuple[Any, ...]:
+    """What decides a problem's answers, as written (nothing is compiled: comparing
+    a thousand unchanged problems must cost little)."""
     catalog = compiled.catalog
     item = catalog.problems[problem]
     attributes = tuple(
@@ -229,11 +243,8 @@ def _deciders(compiled: Compiled, problem: str) -> tuple[Any, ...]:
         for a in item.attributes
         if a in catalog.attributes
     )
-    compiled_problem = compiled.problems[problem]
-    duties = sorted(
-        repr((_when(d.duty.when), d.duty.lead, d.duty.support)) for d in compiled_problem.duties
-    )
-    rules = sorted(repr(_rule(r.rule)) for r in compiled_problem.rules)
+    duties = sorted(written.duties.get(problem, ()))
+    rules = sorted(written.rules[i] for i in compiled.rule_candidates(problem))
     return (item.attributes, item.category, attributes, tuple(duties), tuple(rules))
 
 

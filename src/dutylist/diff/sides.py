@@ -8,36 +8,44 @@ the rules folder its `catalog.yaml` names. Findings point at `git:REV:path/file:
 from __future__ import annotations
 
 import io
+import marshal
+import multiprocessing
 import os
 import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
 
+from dutylist import snapshot
 from dutylist.checker import check_folder
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
-from dutylist.load.build import Loaded
+from dutylist.model import Catalog
 from dutylist.session import BLOCKING_KINDS, single_catalog
 
 GIT_PREFIX = "git:"
 
 
+PARALLEL_BYTES = 1 << 20  # from this much YAML on both sides, the old side is checked aside
+
+
 @dataclass(frozen=True)
 class Side:
     label: str  # as the user wrote it
-    loaded: Loaded
+    catalog: Catalog | None
     findings: list[Finding]
 
     @property
     def sound(self) -> bool:
         """Its model can be routed (no YAML, schema, reference or cycle errors)."""
-        return self.loaded.catalog is not None and not any(
+        return self.catalog is not None and not any(
             f.kind in BLOCKING_KINDS and f.severity is Severity.ERROR for f in self.findings
         )
 
@@ -47,13 +55,67 @@ def is_git(spec: str) -> bool:
 
 
 @contextmanager
-def opened(spec: str, other: str | None = None) -> Iterator[Side]:
-    """The side `spec` names, loaded and checked; `other` (the other side's spec) gives
-    the path of a bare `git:REV`."""
+def opened_pair(old: str, new: str) -> Iterator[tuple[Side, Side]]:
+    """Both sides loaded and checked. A city-scale pair is checked on two cores: the old
+    side in a second process, which sends its findings and its model (as the start-up
+    snapshot encodes it) back."""
+    with ExitStack() as stack:
+        old_folder, old_shown = stack.enter_context(_folder(old, new))
+        new_folder, new_shown = stack.enter_context(_folder(new, old))
+        (old_catalog, old_findings), (new_catalog, new_findings) = _check_both(
+            old_folder, new_folder
+        )
+        yield (
+            Side(old, old_catalog, [_relocated(f, *old_shown) for f in old_findings]),
+            Side(new, new_catalog, [_relocated(f, *new_shown) for f in new_findings]),
+        )
+
+
+Checked = tuple[Catalog | None, list[Finding]]
+
+
+def _check_both(old: Path, new: Path) -> tuple[Checked, Checked]:
+    if _yaml_bytes(old) + _yaml_bytes(new) < PARALLEL_BYTES or (os.cpu_count() or 1) < 2:
+        return _checked(old), _checked(new)
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        aside = pool.submit(check_encoded, str(old))
+        here = _checked(new)
+        try:
+            encoded, findings = aside.result()
+        except (BrokenProcessPool, OSError):
+            return _checked(old), here
+    catalog = snapshot.decode(marshal.loads(encoded)) if encoded is not None else None
+    return (catalog, findings), here
+
+
+def check_encoded(folder: str) -> tuple[bytes | None, list[Finding]]:
+    """In the second process: the findings, and the model as the snapshot encodes it."""
+    loaded, findings = check_folder(Path(folder))
+    if loaded.catalog is None:
+        return None, findings
+    return marshal.dumps(snapshot.encode(loaded.catalog)), findings
+
+
+def _checked(folder: Path) -> Checked:
+    loaded, findings = check_folder(folder)
+    return loaded.catalog, findings
+
+
+def _yaml_bytes(folder: Path) -> int:
+    total = 0
+    for path in [*folder.glob("*.y*ml"), *folder.parent.parent.glob("rules/*/*.y*ml")]:
+        with suppress(OSError):
+            total += path.stat().st_size
+    return total
+
+
+@contextmanager
+def _folder(spec: str, other: str) -> Iterator[tuple[Path, tuple[Path | None, str]]]:
+    """The catalogue folder a side names, and how to show its files (a revision's are
+    read into a scratch folder and shown as git:REV:path)."""
     if not is_git(spec):
-        folder = single_catalog(Path(spec))
-        loaded, findings = check_folder(folder)
-        yield Side(spec, loaded, findings)
+        yield single_catalog(Path(spec)), (None, "")
         return
     revision, path = _git_spec(spec, other)
     top = _repository_top()
@@ -70,9 +132,7 @@ def opened(spec: str, other: str | None = None) -> Iterator[Side]:
                 f"{relative} is not a folder at revision {revision}",
                 "name the catalogue folder: git:REV:catalogs/panlong",
             )
-        loaded, findings = check_folder(folder)
-        shown = f"{GIT_PREFIX}{revision}:"
-        yield Side(spec, loaded, [_relocated(f, root, shown) for f in findings])
+        yield folder, (root, f"{GIT_PREFIX}{revision}:")
 
 
 def _git_spec(spec: str, other: str | None) -> tuple[str, str]:
@@ -143,8 +203,10 @@ def _rules_folder(folder: Path, root: Path) -> Path | None:
     return target if target.is_relative_to(root) else None  # only what the repository holds
 
 
-def _relocated(finding: Finding, root: Path, shown: str) -> Finding:
+def _relocated(finding: Finding, root: Path | None, shown: str) -> Finding:
     """A finding in the scratch folder, pointing at the revision's file instead."""
+    if root is None:
+        return finding
     file = finding.location.file
     for prefix in (str(root) + os.sep, os.path.relpath(root) + os.sep):
         if file.startswith(prefix):

@@ -128,19 +128,24 @@ class Compiled:
         every = (self._compiled_rule(order) for order in range(len(self.catalog.rules)))
         return [rule for rule in every if rule is not None]
 
+    def rule_candidates(self, problem: str) -> list[int]:
+        """The positions of the rules that might match cases of `problem` (by what they
+        say of problem and category), without compiling any: a superset of `rules_of`."""
+        category = self.catalog.problems[problem].category
+        orders = {
+            *self._rules_naming.get(problem, ()),
+            *self._rules_of_category.get(category, ()),
+            *self._rules_everywhere,
+        }
+        return sorted(orders)
+
     def rules_of(self, problem: str) -> list[CompiledRule]:
         """The rules that can match cases of `problem`, in list order."""
         found = self._rules_of.get(problem)
         if found is None:
-            category = self.catalog.problems[problem].category
-            orders = {
-                *self._rules_naming.get(problem, ()),
-                *self._rules_of_category.get(category, ()),
-                *self._rules_everywhere,
-            }
             found = [
                 rule
-                for order in sorted(orders)
+                for order in self.rule_candidates(problem)
                 if (rule := self._compiled_rule(order)) is not None and problem in rule.problems
             ]
             self._rules_of[problem] = found
