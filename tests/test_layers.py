@@ -46,7 +46,8 @@ ALLOWED: dict[str, set[str]] = {
     "casetest": {*BASE, "casein", "engine", "load"},
     "dispatcher": {*BASE, "engine", "session"},
     # what a change does: both sides' engines, checks and items, compared
-    "diff": {*BASE, "semantics", "engine", "checker", "load", "session", "report", "snapshot"},
+    "diff": {*BASE, "semantics", "engine", "checker", "load", "session", "report", "snapshot"}
+    | {"casein"},
     "store": set(),  # the whistle store knows nothing of catalogues: it keeps what it is given
     # the desk: the engine's answers and the store's log, and who may do what
     "service": {*BASE, "casein", "dispatcher", "engine", "lookup", "report", "session", "store"}

@@ -10,7 +10,7 @@ from typing import Any
 
 from dutylist.diff.compare import Diff
 from dutylist.diff.inventory import ItemChanges
-from dutylist.diff.routing import Outcome, Region
+from dutylist.diff.routing import Outcome, Region, changes_of
 from dutylist.findings import Finding
 from dutylist.i18n import Lang
 from dutylist.report.jsonout import finding_dict
@@ -99,12 +99,15 @@ def _joint_cells(region: Region) -> int:
 
 
 def change_text(region: Region, lang: Lang) -> str:
+    return change_text_of(region.old, region.new, lang)
+
+
+def change_text_of(old: Outcome, new: Outcome, lang: Lang) -> str:
     """'lead zrzyj → cgj; support +ga +sfj'."""
-    old, new = region.old, region.new
     if old.status == "absent" or new.status == "absent":
         return f"{_outcome_text(old, lang)} → {_outcome_text(new, lang)}"
     parts = []
-    for name, (before, after) in region.changes.items():
+    for name, (before, after) in changes_of(old, new).items():
         if name == "support":
             plus = [f"+{u}" for u in after if u not in before]
             minus = [f"−{u}" for u in before if u not in after]

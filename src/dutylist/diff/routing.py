@@ -50,7 +50,7 @@ FIELDS = (
 ABSENT = Outcome("absent")
 
 
-def _changes(old: Outcome, new: Outcome) -> dict[str, tuple[Any, Any]]:
+def changes_of(old: Outcome, new: Outcome) -> dict[str, tuple[Any, Any]]:
     """The fields that differ, old value first; every field when one side is absent."""
     if ABSENT in (old, new):
         return {name: (getattr(old, name), getattr(new, name)) for name in FIELDS}
@@ -90,7 +90,7 @@ class Region:
 
     @property
     def changes(self) -> dict[str, tuple[Any, Any]]:
-        return _changes(self.old, self.new)
+        return changes_of(self.old, self.new)
 
     def place_indices(self) -> list[int]:
         return sorted({cell.place for cell in self.members})
@@ -114,7 +114,7 @@ class Region:
         )
 
 
-class _Side:
+class AnsweringSide:
     """One catalogue, answering for the diff."""
 
     def __init__(self, compiled: Compiled | None) -> None:
@@ -160,7 +160,7 @@ class _Side:
 def routing_changes(old: Compiled | None, new: Compiled | None) -> list[Region]:
     """Every region of any problem whose answer differs between `old` and `new`, problem
     by problem in the new side's order (then the old side's removed problems)."""
-    sides = _Side(old), _Side(new)
+    sides = AnsweringSide(old), AnsweringSide(new)
     problems = _problems(old, new)
     unchanged = _same_problems(old, new, problems)
     regions: list[Region] = []
@@ -176,7 +176,7 @@ def _problems(old: Compiled | None, new: Compiled | None) -> list[str]:
     return names
 
 
-def _problem_regions(problem: str, old: _Side, new: _Side) -> list[Region]:
+def _problem_regions(problem: str, old: AnsweringSide, new: AnsweringSide) -> list[Region]:
     space = JointSpace(old.space(problem), new.space(problem))
     regions: dict[tuple[Any, ...], Region] = {}
     for cell in space.cells():
@@ -186,7 +186,7 @@ def _problem_regions(problem: str, old: _Side, new: _Side) -> list[Region]:
         if before == after:
             continue
         left_out = space.left_out(cell)
-        key = (left_out, tuple(_changes(before, after).items()))
+        key = (left_out, tuple(changes_of(before, after).items()))
         region = regions.get(key)
         if region is None:
             region = regions[key] = Region(problem, left_out, before, after, space)

@@ -27,8 +27,10 @@ from dutylist import snapshot
 from dutylist.checker import check_folder
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
+from dutylist.i18n import Lang
 from dutylist.model import Catalog
-from dutylist.session import BLOCKING_KINDS, single_catalog
+from dutylist.semantics.compiled import Compiled
+from dutylist.session import BLOCKING_KINDS, open_session, single_catalog
 
 GIT_PREFIX = "git:"
 
@@ -68,6 +70,20 @@ def opened_pair(old: str, new: str) -> Iterator[tuple[Side, Side]]:
         yield (
             Side(old, old_catalog, [_relocated(f, *old_shown) for f in old_findings]),
             Side(new, new_catalog, [_relocated(f, *new_shown) for f in new_findings]),
+        )
+
+
+@contextmanager
+def opened_models(old: str, new: str, lang: Lang) -> Iterator[tuple[Compiled, Compiled]]:
+    """Both sides' models for routing alone (`replay`): from the start-up snapshot when
+    the files are unchanged, and a side with errors that block routing is a usage error
+    that names them."""
+    with ExitStack() as stack:
+        old_folder, old_shown = stack.enter_context(_folder(old, new))
+        new_folder, new_shown = stack.enter_context(_folder(new, old))
+        yield (
+            open_session(old_folder, lang, remember=old_shown[0] is None).compiled,
+            open_session(new_folder, lang, remember=new_shown[0] is None).compiled,
         )
 
 

@@ -528,3 +528,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def read_cases(path: Path) -> tuple[list[Case], list[Finding]]:
+    """A cases file on its own (what `replay` reads): its cases, and what is wrong with
+    it (an entry with schema errors is left out and reported)."""
+    read = read_file(path, "cases")
+    builder = _ModelBuilder(Loaded(path.parent, None, list(read.findings), [read]))
+    cases = list(builder._cases(read))
+    return cases, builder.loaded.findings
