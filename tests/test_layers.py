@@ -32,10 +32,11 @@ ALLOWED: dict[str, set[str]] = {
     "lookup": BASE,
     "responsibilities": BASE,
     "plan": BASE,
+    "dated": BASE,  # what is in force on a day
     "workdays": set(),  # the calendar of working days: nothing of dutylist's
     "text": {*BASE, "version", "lookup"},  # messages: read against the model, classified
     "graph": {*BASE, "semantics"},
-    "checks": {*BASE, "codes", "load", "semantics", "analysis", "graph", "lookup"},
+    "checks": {*BASE, "codes", "load", "semantics", "analysis", "graph", "lookup", "dated"},
     "report": {*BASE, "codes", "engine", "plan", "version"},
     "matrix": {*BASE, "report"},
     "workbook": {*BASE, "matrix", "plan", "report"},  # the printable export

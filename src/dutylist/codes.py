@@ -76,6 +76,7 @@ def finding(
     subjects: Sequence[str] = (),
     witness: Mapping[str, Any] | None = None,
     severity: Severity | None = None,
+    period: tuple[Any, Any] | None = None,
 ) -> Finding:
     """A finding of a registered code; kind and default severity come from the registry."""
     info = registry()[code]
@@ -88,4 +89,5 @@ def finding(
         args=dict(args or {}),
         subjects=tuple(subjects),
         witness=witness,
+        period=period,
     )

@@ -6,6 +6,7 @@ template key with arguments so that one finding renders in Chinese or English.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -43,12 +44,30 @@ class Finding:
     args: Mapping[str, Any] = field(default_factory=dict)
     subjects: tuple[str, ...] = ()
     witness: Mapping[str, Any] | None = None
+    # in a catalogue with dated items: the days it holds on (first, last; None is open)
+    period: tuple[dt.date | None, dt.date | None] | None = None
 
     def message(self, lang: Lang) -> str:
-        return render_message(self.message_key, self.args, lang)
+        text = render_message(self.message_key, self.args, lang)
+        if self.period is None:
+            return text
+        return text + (f"（{period_text(self.period)}）" if lang == "zh" else
+                       f" ({period_text(self.period, lang)})")  # fmt: skip
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.file, self.location.line, self.location.column, self.code)
+
+
+def period_text(period: tuple[dt.date | None, dt.date | None], lang: Lang = "zh") -> str:
+    """'from 2027-01-01', 'until 2026-12-31', '2027-01-01 – 2027-03-31' (zh: 自…起, 至…止)."""
+    start, end = period
+    if start is not None and end is not None:
+        return f"{start.isoformat()} – {end.isoformat()}"
+    if start is not None:
+        return f"自 {start.isoformat()} 起" if lang == "zh" else f"from {start.isoformat()}"
+    if end is not None:
+        return f"至 {end.isoformat()} 止" if lang == "zh" else f"until {end.isoformat()}"
+    return "始终" if lang == "zh" else "always"
 
 
 def tally(findings: Sequence[Finding]) -> dict[str, int]:

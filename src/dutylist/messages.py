@@ -139,8 +139,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "attribute '{attribute}' is not a number: a range ({bound}) cannot apply to it",
         "属性“{attribute}”不是数字：不能使用范围条件（{bound}）",
     ),
+    "DL109": (
+        "'{id}' is in force from {start} to {end}: it ends before it starts, so it holds on no day",
+        "“{id}”的生效期为 {start} 至 {end}：结束早于开始，任何一天都不生效",
+    ),
     # reference: ids that do not resolve, duplicates, values outside the declared set
     "DL201": ("unknown {what} '{id}'", "未定义的{what}“{id}”"),
+    "DL209": (
+        "{what} {item} names {unit} as {field} on days {unit} is not in force ({period})",
+        "{what} {item} 的{field}是 {unit}，但 {unit} 在这些日子不存在（{period}）",
+    ),
+    "DL210": (
+        "{what} '{id}' is written again for {period}, which overlaps the period of the "
+        "entry at {first}: one id holds one way on each day",
+        "{what}“{id}”再次写于 {period}，与 {first} 处条目的生效期重叠：同一编号每天只能有一种写法",
+    ),
     "DL202": (
         "duplicate {what} id '{id}' (first defined at {first})",
         "{what}编号“{id}”重复（首次定义于 {first}）",
@@ -185,6 +198,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "gap: no duty covers part of problem {problem} ({name}): {cells} of its {total} "
         "kinds of case have no lead",
         "职责真空：问题类型 {problem}（{name}）有部分情形没有任何职责覆盖（{total} 类情形中有 {cells} 类无主责）",
+    ),
+    "DL311": (
+        "duty {duty} ends on {end}, and from {day} nobody leads some of the cases it led "
+        "({cells} kind(s) of case of problem {problem})",
+        "职责 {duty} 于 {end} 终止，自 {day} 起它原先负责的部分情形（问题类型 {problem} 的 {cells} 类情形）无人负责",
     ),
     "DL302.none": (
         "gap: problem {problem} ({name}) has no duty at all: nobody leads its cases",

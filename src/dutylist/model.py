@@ -32,6 +32,37 @@ UNIT_KINDS = (
 
 
 @dataclass(frozen=True, slots=True)
+class Effective:
+    """When an item is in force: from `start` to `end`, both days included; None leaves
+    that side open (`effective: {from: 2027-01-01}` holds from that day on)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def overlaps(self, other: Effective) -> bool:
+        """Some day lies in both."""
+        starts_before_other_ends = (
+            self.start is None or other.end is None or self.start <= other.end
+        )
+        other_starts_before_end = other.start is None or self.end is None or other.start <= self.end
+        return starts_before_other_ends and other_starts_before_end
+
+    def __str__(self) -> str:
+        start = self.start.isoformat() if self.start else "…"
+        end = self.end.isoformat() if self.end else "…"
+        return f"{start} – {end}"
+
+
+def in_force(item: Any, day: dt.date) -> bool:
+    """An item without `effective` holds on every day."""
+    effective: Effective | None = getattr(item, "effective", None)
+    return effective is None or effective.holds_on(day)
+
+
+@dataclass(frozen=True, slots=True)
 class Located:
     """Base of every catalogue item: where it is, and where each of its fields is."""
 
@@ -54,6 +85,7 @@ class Unit(Located):
     powers: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     landmarks: tuple[str, ...] = ()  # roads, markets, compounds inside it, as residents say
+    effective: Effective | None = None
 
     @property
     def is_place(self) -> bool:
@@ -103,6 +135,7 @@ class Duty(Located):
     support: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     basis: str | None = None
+    effective: Effective | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +156,7 @@ class Rule(Located):
     escalate: tuple[Escalation, ...] | None = None
     also_report: tuple[str, ...] = ()
     respond_within_working_days: int | None = None  # `5wd`: instead of the minutes
+    effective: Effective | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +167,7 @@ class Whistle(Located):
     reporters: tuple[str, ...] = ()
     purpose: str | None = None
     example: str | None = None
+    effective: Effective | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from dutylist.checks import (
     blowers,
     coverage,
     cycles,
+    dates,
     dead,
     escalation,
     funnel,
@@ -24,6 +26,7 @@ from dutylist.checks import (
     references,
     tasks,
 )
+from dutylist.dated import Period, as_of, periods
 from dutylist.findings import Finding, Severity
 from dutylist.load.build import Loaded
 
@@ -39,19 +42,21 @@ class Check:
     run: Callable[..., Iterator[Finding]]  # (loaded) or, when judged by date, (loaded, today)
     needs_sound_model: bool = True
     judged_by_date: bool = False
+    by_period: bool = False  # an analysis of what is in force: run on each period alone
 
 
 CHECKS: tuple[Check, ...] = (
     Check("references", references.CODES, references.check, needs_sound_model=False),
     Check("unit-cycles", cycles.CODES, cycles.check, needs_sound_model=False),
-    Check("overlap", overlap.CODES, overlap.check),
-    Check("coverage", coverage.CODES, coverage.check),
-    Check("redundancy", redundancy.CODES, redundancy.check),
-    Check("dead", dead.CODES, dead.check),
-    Check("funnel", funnel.CODES, funnel.check),
-    Check("orphans", orphans.CODES, orphans.check),
-    Check("no-blower", blowers.CODES, blowers.check),
-    Check("escalation-loops", escalation.CODES, escalation.check),
+    Check("overlap", overlap.CODES, overlap.check, by_period=True),
+    Check("coverage", coverage.CODES, coverage.check, by_period=True),
+    Check("redundancy", redundancy.CODES, redundancy.check, by_period=True),
+    Check("dead", dead.CODES, dead.check, by_period=True),
+    Check("funnel", funnel.CODES, funnel.check, by_period=True),
+    Check("orphans", orphans.CODES, orphans.check, by_period=True),
+    Check("no-blower", blowers.CODES, blowers.check, by_period=True),
+    Check("escalation-loops", escalation.CODES, escalation.check, by_period=True),
+    Check("dates", dates.CODES, dates.check),
     Check("tasks", tasks.CODES, tasks.check, judged_by_date=True),
 )
 
@@ -63,6 +68,7 @@ def run_checks(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
         return []
     day = today or dt.date.today()
     findings: list[Finding] = []
+    spans = periods(loaded.catalog)
     for check in CHECKS:
         sound = not any(
             f.kind in UNSOUND_KINDS and f.severity is Severity.ERROR
@@ -70,5 +76,36 @@ def run_checks(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
         )
         if check.needs_sound_model and not sound:
             continue
-        findings.extend(check.run(loaded, day) if check.judged_by_date else check.run(loaded))
+        if check.by_period and len(spans) > 1:
+            findings.extend(_by_period(check, loaded, spans))
+        else:
+            findings.extend(check.run(loaded, day) if check.judged_by_date else check.run(loaded))
     return findings
+
+
+def _by_period(check: Check, loaded: Loaded, spans: list[Period]) -> list[Finding]:
+    """The check run on the catalogue in force in each period; a finding that holds in
+    following periods alike is one finding over all of them, with the days it holds on
+    (none when it holds on every day)."""
+    assert loaded.catalog is not None
+    seen: dict[tuple[Any, ...], tuple[Finding, list[int]]] = {}
+    for number, period in enumerate(spans):
+        cache = loaded.cache.setdefault(f"period {period.as_text()}", {})
+        in_force = replace(loaded, catalog=as_of(loaded.catalog, period.a_day()), cache=cache)
+        for found in check.run(in_force):
+            key = (found.code, found.location, found.subjects, found.message_key,
+                   repr(sorted(found.args.items())))  # fmt: skip
+            seen.setdefault(key, (found, []))[1].append(number)
+    merged = []
+    for found, numbers in seen.values():
+        runs: list[list[int]] = []
+        for number in numbers:
+            if runs and runs[-1][-1] == number - 1:
+                runs[-1].append(number)
+            else:
+                runs.append([number])
+        for run in runs:
+            first, last = spans[run[0]], spans[run[-1]]
+            always = first.start is None and last.end is None
+            merged.append(found if always else replace(found, period=(first.start, last.end)))
+    return merged

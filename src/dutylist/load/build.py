@@ -27,6 +27,7 @@ from dutylist.model import (
     Condition,
     Document,
     Duty,
+    Effective,
     Escalation,
     Phase,
     Problem,
@@ -47,6 +48,7 @@ _LIST_KEYS = {
 YAML_SUFFIXES = (".yaml", ".yml")
 
 T = TypeVar("T")
+VERSIONED = ("duty", "rule")  # kinds whose id may be written once per period
 
 
 def duration_minutes(text: str) -> int:
@@ -228,6 +230,8 @@ class _ModelBuilder:
     def __init__(self, loaded: Loaded) -> None:
         self.loaded = loaded
         self.first_seen: dict[tuple[str, str], Location] = {}
+        # (kind, id) → the periods it was written for, and where
+        self.versions: dict[tuple[str, str], list[tuple[Effective | None, Location]]] = {}
 
     # -- the whole catalogue ---------------------------------------------------------
     def build(
@@ -303,13 +307,43 @@ class _ModelBuilder:
         make: Callable[[ReadFile, LocMap], T],
     ) -> dict[str, T]:
         table: dict[str, T] = {}
-        for read, _, entry in self._entries(file, key):
+        for read, index, entry in self._entries(file, key):
             item_id = entry["id"]
             location = read.loc(entry.value_marks["id"])
+            made = make(read, entry)
+            if what in VERSIONED and self._is_version(what, item_id, made, read, entry):
+                table[f"{item_id}#{index}"] = made  # another period of the same duty or rule
+                continue
             if self._is_duplicate(what, item_id, location):
                 continue
-            table[item_id] = make(read, entry)
+            table[item_id] = made
         return table
+
+    def _is_version(self, what: str, item_id: str, made: Any, read: ReadFile, e: LocMap) -> bool:
+        """A duty or rule id written again for another period (both with `effective`,
+        the periods disjoint) is the same item in another period. Overlapping periods are
+        DL210 and the later entry is left out; True when the entry is dealt with here."""
+        effective = getattr(made, "effective", None)
+        earlier = self.versions.setdefault((what, item_id), [])
+        if effective is None or any(other is None for other, _ in earlier):
+            earlier.append((effective, read.loc(e.value_marks["id"])))
+            return False
+        if not earlier:
+            earlier.append((effective, read.loc(e.value_marks["id"])))
+            return False
+        clash = next((loc for other, loc in earlier if other and other.overlaps(effective)), None)
+        if clash is None:
+            earlier.append((effective, read.loc(e.value_marks["id"])))
+            return True
+        self.loaded.findings.append(
+            finding(
+                "DL210",
+                read.loc(e.value_marks["effective"]),
+                args={"what": what, "id": item_id, "first": str(clash), "period": str(effective)},
+                subjects=[item_id],
+            )
+        )
+        return True
 
     def _is_duplicate(self, what: str, item_id: str, location: Location) -> bool:
         first = self.first_seen.get((what, item_id))
@@ -338,6 +372,7 @@ class _ModelBuilder:
             powers=tuple(e.get("powers") or ()),
             aliases=tuple(e.get("aliases") or ()),
             landmarks=tuple(e.get("landmarks") or ()),
+            effective=self._effective(file, e),
         )
 
     def _attributes(self, file: ReadFile | None, doc: Any) -> dict[str, Attribute]:
@@ -385,6 +420,7 @@ class _ModelBuilder:
             support=tuple(e.get("support") or ()),
             needs=tuple(e.get("needs") or ()),
             basis=e.get("basis"),
+            effective=self._effective(file, e),
         )
 
     def _rules(self, files: list[ReadFile]) -> Iterator[Rule]:
@@ -405,7 +441,26 @@ class _ModelBuilder:
             respond_within_working_days=respond_days,
             escalate=None if escalate is None else tuple(_escalations(file, escalate)),
             also_report=tuple(e.get("also_report") or ()),
+            effective=self._effective(file, e),
         )
+
+    def _effective(self, file: ReadFile, e: LocMap) -> Effective | None:
+        """When the entry is in force (None: always); a period that ends before it
+        starts holds on no day, which is DL109."""
+        written = e.get("effective")
+        if not isinstance(written, LocMap):
+            return None
+        effective = Effective(_date(written.get("from")), _date(written.get("to")))
+        if effective.start and effective.end and effective.end < effective.start:
+            self.loaded.findings.append(
+                finding(
+                    "DL109",
+                    file.loc(written.value_marks["to"]),
+                    args={"id": e.get("id"), "start": effective.start, "end": effective.end},
+                    subjects=[str(e.get("id"))],
+                )
+            )
+        return effective
 
     def _whistle(self, file: ReadFile, e: LocMap) -> Whistle:
         return Whistle(
@@ -417,6 +472,7 @@ class _ModelBuilder:
             reporters=tuple(e["reporters"]),
             purpose=e.get("purpose"),
             example=e.get("example"),
+            effective=self._effective(file, e),
         )
 
     def _phase(self, file: ReadFile, e: LocMap) -> Phase:

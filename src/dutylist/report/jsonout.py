@@ -11,7 +11,7 @@ from dutylist.i18n import Lang
 
 
 def finding_dict(finding: Finding, lang: Lang) -> dict[str, Any]:
-    return {
+    shown = {
         "code": finding.code,
         "kind": finding.kind,
         "severity": finding.severity.value,
@@ -22,6 +22,13 @@ def finding_dict(finding: Finding, lang: Lang) -> dict[str, Any]:
         "subjects": list(finding.subjects),
         "witness": finding.witness,
     }
+    if finding.period is not None:  # only a catalogue with dated items has periods
+        start, end = finding.period
+        shown["period"] = {
+            "from": start.isoformat() if start else None,
+            "to": end.isoformat() if end else None,
+        }
+    return shown
 
 
 def render(findings: Sequence[Finding], lang: Lang) -> str:
