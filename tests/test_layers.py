@@ -42,13 +42,13 @@ ALLOWED: dict[str, set[str]] = {
     "workbook": {*BASE, "matrix", "plan", "report"},  # the printable export
     "checker": {*BASE, "codes", "load", "checks", "lookup"},
     "snapshot": {*BASE, "load", "version"},
-    "session": {*BASE, "load", "checks", "checker", "semantics", "snapshot"},
+    "session": {*BASE, "load", "checks", "checker", "semantics", "snapshot", "dated"},
     "casein": {*BASE, "lookup", "semantics"},
     "casetest": {*BASE, "casein", "engine", "load"},
     "dispatcher": {*BASE, "engine", "session"},
     # what a change does: both sides' engines, checks and items, compared
     "diff": {*BASE, "semantics", "engine", "checker", "load", "session", "report", "snapshot"}
-    | {"casein"},
+    | {"casein", "dated"},
     "store": set(),  # the whistle store knows nothing of catalogues: it keeps what it is given
     # the desk: the engine's answers and the store's log, and who may do what
     "service": {*BASE, "casein", "dispatcher", "engine", "lookup", "report", "session", "store"}

@@ -8,6 +8,7 @@ mixture; a reload that finds errors keeps the old engine and raises.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ class Dispatcher:
         self.prepare = prepare
         self._reloading = threading.Lock()
         self._current = self._build()
+        # a dated catalogue: an engine per period asked for, built on first use
+        self._by_period: dict[int, tuple[Session, Router]] = {}
 
     def _build(self) -> tuple[Session, Router]:
         session = open_session(self.path, self.lang)
@@ -48,6 +51,19 @@ class Dispatcher:
         """The catalogue and the engine built from it, as one pair (a reload swaps both)."""
         return self._current
 
+    def current_on(self, day: dt.date | None) -> tuple[Session, Router]:
+        """The catalogue and an engine for what is in force on `day` (default today):
+        the current pair itself when nothing in the catalogue is dated."""
+        session, engine = self._current
+        if not session.dated:
+            return session, engine
+        compiled = session.on(day)
+        held = self._by_period.get(id(compiled))
+        if held is None or held[0] is not session:  # a reload made a new session
+            held = (session, make_engine(compiled, self.engine_name))
+            self._by_period = {**self._by_period, id(compiled): held}
+        return held
+
     def route(
         self, problem: str, place: str | None = None, values: dict[str, Any] | None = None
     ) -> Answer:
@@ -58,3 +74,4 @@ class Dispatcher:
         """Read the catalogue again; raises (keeping the current one) if it cannot be used."""
         with self._reloading:
             self._current = self._build()
+            self._by_period = {}

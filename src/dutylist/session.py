@@ -7,12 +7,15 @@ findings (overlap, gap, ...) do not stop routing; the answers show them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dutylist import snapshot
+from dutylist.dated import Period, as_of, is_dated, period_of
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
 from dutylist.i18n import Lang
@@ -45,6 +48,8 @@ class CatalogUnusable(UsageError):
 
 @dataclass(frozen=True)
 class Session:
+    """One catalogue open for answering; `on(day)` for what is in force on a day."""
+
     folder: Path
     catalog: Catalog
     compiled: Compiled
@@ -52,6 +57,24 @@ class Session:
     # called (a batch does it while it waits for its workers)
     store_snapshot: Callable[[], None] | None = None
     digest: str | None = None  # of the files as read (None when a file could not be hashed)
+    # the catalogue compiled as in force in each period asked for (dated catalogues)
+    _periods: dict[Period, Compiled] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def dated(self) -> bool:
+        """Whether anything in it holds only from or until a date."""
+        return is_dated(self.catalog)
+
+    def on(self, day: dt.date | None) -> Compiled:
+        """The catalogue compiled as in force on `day` (default today); the whole one when
+        nothing in it is dated."""
+        if not self.dated:
+            return self.compiled
+        period = period_of(self.catalog, day or dt.date.today())
+        found = self._periods.get(period)
+        if found is None:
+            found = self._periods[period] = Compiled(as_of(self.catalog, period.a_day()))
+        return found
 
 
 def single_catalog(path: Path) -> Path:

@@ -111,8 +111,7 @@ def _ends_into_gap(catalog: Catalog) -> Iterator[Finding]:
             args={"duty": duty.id, "end": end.isoformat(), "day": (end + ONE_DAY).isoformat(),
                   "cells": cells, "problem": duty.problem},
             subjects=[duty.id, duty.problem],
-            witness=witness,
-            period=(end + ONE_DAY, None),
+            witness=witness,  # the message names the day: who … --on DAY shows the gap
         )  # fmt: skip
 
 

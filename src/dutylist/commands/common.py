@@ -102,7 +102,7 @@ def output_file(text: str) -> Path:
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def parse_today(text: str) -> dt.date:
+def parse_today(text: str, option: str = "--today") -> dt.date:
     """A --today value: a date written YYYY-MM-DD."""
     try:
         if not _DATE.fullmatch(text.strip()):  # Python also reads 20190801 and 2019-W31-4
@@ -110,8 +110,23 @@ def parse_today(text: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
-            f"--today {text!r} is not a date: write it as YYYY-MM-DD", "e.g. --today 2019-08-15"
+            f"{option} {text!r} is not a date: write it as YYYY-MM-DD", f"e.g. {option} 2019-08-15"
         ) from None
+
+
+def parse_on(text: str) -> dt.date:
+    return parse_today(text, "--on")
+
+
+def add_on_option(parser: argparse.ArgumentParser, what: str = "answer with") -> None:
+    """`--on DATE`: the day whose catalogue is in force (duties, rules, units and whistles
+    with `effective` dates)."""
+    parser.add_argument(
+        "--on",
+        type=parse_on,
+        metavar="DATE",
+        help=f"{what} what is in force on DATE, YYYY-MM-DD (default: today)",
+    )
 
 
 def add_today_option(parser: argparse.ArgumentParser) -> None:

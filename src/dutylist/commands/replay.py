@@ -17,6 +17,7 @@ from dutylist.commands.common import (
     emit,
     lang_of,
     open_store,
+    parse_on,
     parse_today,
 )
 
@@ -26,12 +27,15 @@ examples:
   dutylist replay cases.jsonl --old git:main:catalogs/panlong --new catalogs/panlong
   dutylist replay --store whistles.db --since 2026-01-01 --old git:HEAD --new catalogs/panlong
   dutylist replay cases.jsonl --old old/panlong --new catalogs/panlong --format json
+  dutylist replay cases.jsonl --old catalogs/panlong --new catalogs/panlong \
+      --on 2026-12-31 --on 2027-01-01          a dated list: the day before and after
 CASES is a batch file as `dutylist who --batch` reads it (one JSON case a line:
 {"problem": …, "at": …, "with": {…}}), or a cases.yaml; or --store takes the cases of
 the whistles blown since --since. Each case is read against each side by id, name or
 alias and routed there: how many change hands, become gaps, overlaps or undetermined,
 what each unit gains and loses (cases led and supported), per street, and every case
-that changes.
+that changes. A dated list answers each case as in force on --on DATE (given twice:
+OLD's day, then NEW's), else on the day a whistle was blown, else today.
 """
 
 
@@ -49,6 +53,14 @@ def add(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--store", metavar="DB", help="the whistle store to take cases from")
     parser.add_argument(
         "--since", type=parse_today, metavar="DATE", help="with --store: whistles blown since"
+    )
+    parser.add_argument(
+        "--on",
+        action="append",
+        type=parse_on,
+        default=[],
+        metavar="DATE",
+        help="answer as in force on DATE (twice: OLD's day, then NEW's)",
     )
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument("--lang", choices=("zh", "en"), help="language (default: the locale's)")
@@ -69,10 +81,13 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.since is not None and args.store is None:
         raise UsageError("--since picks whistles of the store: give --store DB too", None)
+    if len(args.on) > 2:
+        raise UsageError("--on is given once (both sides) or twice (OLD's day, NEW's day)", None)
     lang = lang_of(args)
+    days = (args.on[0], args.on[-1]) if args.on else (None, None)
     cases = list(_from_store(args.store, args.since) if args.store else _from_file(args.cases))
     with opened_models(args.old, args.new, lang) as (old, new):
-        result = replay(cases, old, new)
+        result = replay(cases, old, new, days)
     emit(RENDERERS[args.format](result, args.old, args.new, lang), args.output)
     return EXIT_OK
 
@@ -121,6 +136,12 @@ def _from_yaml(path: Path) -> Iterator[Any]:
                       dict(case.with_))  # fmt: skip
 
 
+def _local_day(stamp: str) -> dt.date:
+    """The day a whistle was blown, in this machine's time zone (as the desk routes it)."""
+    when = dt.datetime.fromisoformat(stamp)
+    return when.astimezone().date() if when.tzinfo else when.date()
+
+
 def _from_store(db: str, since: dt.date | None) -> Iterator[Any]:
     from dutylist.diff.replay import RawCase
 
@@ -136,6 +157,8 @@ def _from_store(db: str, since: dt.date | None) -> Iterator[Any]:
                 if since is not None and whistle.blown_at[:10] < since.isoformat():
                     continue
                 values = timeline[0].data.get("values", {}) if timeline else {}
-                yield RawCase(whistle.id, whistle.problem, whistle.place, values)
+                day = timeline[0].data.get("in_force_on") if timeline else None
+                blown = dt.date.fromisoformat(day) if day else _local_day(whistle.blown_at)
+                yield RawCase(whistle.id, whistle.problem, whistle.place, values, blown)
     finally:
         store.close()

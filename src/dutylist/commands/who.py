@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ from dutylist.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     add_common,
+    add_on_option,
     add_subcommand,
     catalog_path,
     lang_of,
@@ -41,6 +43,7 @@ examples:
   dutylist who noise --at gulou --set source=社会生活 --set night=true --format json
   dutylist who 违建 --at gulou          no stage given: the answer says what it depends on
   dutylist who noise --at gulou --set source=社会生活 --set night=true --explain
+  dutylist who noise --at gulou --set source=社会生活 --on 2027-01-01   as in force that day
   dutylist who --batch cases.jsonl > answers.jsonl   one JSON case per line, one answer per line
   echo '{"problem": "noise", "at": "gulou", "with": {"night": true}}' | dutylist who --batch -
 exit: 0 routed; 1 gap, overlap or undetermined (in a batch: any line not routed);
@@ -103,6 +106,7 @@ def add(commands: argparse._SubParsersAction) -> None:
         help="with --batch FILE of 20,000 lines or more: answer in N processes, output in "
         "input order (default: 2 on a machine with 2 cores or more; 1: one process)",
     )
+    add_on_option(parser)
     add_common(parser, ("text", "json"))
     parser.set_defaults(handler=run)
 
@@ -130,21 +134,29 @@ def run(args: argparse.Namespace) -> int:
     if args.batch is not None:
         return _batch(args, lang)
     session = open_session(catalog_path(args), lang)
-    engine = make_engine(session.compiled, args.engine)
-    case = read_case(session.catalog, args.problem, args.at, settings)
+    compiled = session.on(args.on)
+    engine = make_engine(compiled, args.engine)
+    case = read_case(compiled.catalog, args.problem, args.at, settings)
     answer = engine.route(case.problem.id, case.place.id, case.values)
     if args.format == "json":
-        document = answer_json(answer, session.catalog)
+        document = answer_json(answer, compiled.catalog)
+        if session.dated:
+            document["on"] = (args.on or dt.date.today()).isoformat()
         if args.explain:
-            rows = considered(session.compiled, case.problem, case.place.id, case.values)
+            rows = considered(compiled, case.problem, case.place.id, case.values)
             document["considered"] = [_row_json(row) for row in rows]
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
-        text = AnswerText(session.catalog, lang)
+        text = AnswerText(compiled.catalog, lang)
+        if session.dated:
+            day = (args.on or dt.date.today()).isoformat()
+            sys.stdout.write(
+                f"（按 {day} 生效的清单）\n" if lang == "zh" else f"(as in force on {day})\n"
+            )
         sys.stdout.write(text.render(answer))
         if args.explain:
             sys.stdout.write(
-                text.explain(considered(session.compiled, case.problem, case.place.id, case.values))
+                text.explain(considered(compiled, case.problem, case.place.id, case.values))
             )
     return EXIT_OK if answer.status == "routed" else EXIT_FINDINGS
 
@@ -159,12 +171,13 @@ def _from_text(args: argparse.Namespace, lang: Lang) -> int:
     if not args.text.strip():
         raise UsageError("--text is empty", "give what the resident said")
     session = open_session(catalog_path(args), lang)
-    decided = _model_problem(args, session.catalog)
-    reading = TextReader(session.catalog).read(args.text[:20_000], decided)
+    compiled = session.on(args.on)
+    decided = _model_problem(args, compiled.catalog)
+    reading = TextReader(compiled.catalog).read(args.text[:20_000], decided)
     reading.values.update(parse_settings(args.set))
     if args.at:
         reading.place = args.at
-    read = found_json(reading.found, session.catalog)
+    read = found_json(reading.found, compiled.catalog)
     missing = reading.missing()
     if missing:
         ask = {"problem": ("what the problem is", "是什么问题"), "place": ("where it is", "在哪里")}
@@ -178,19 +191,19 @@ def _from_text(args: argparse.Namespace, lang: Lang) -> int:
             sys.stdout.write(head + said + "\n" + _read_text(read, lang))
         return EXIT_FINDINGS
     assert reading.problem is not None
-    engine = make_engine(session.compiled, args.engine)
-    case = read_case(session.catalog, reading.problem, reading.place, reading.values)
+    engine = make_engine(compiled, args.engine)
+    case = read_case(compiled.catalog, reading.problem, reading.place, reading.values)
     answer = engine.route(case.problem.id, case.place.id, case.values)
     if args.format == "json":
-        document = {**answer_json(answer, session.catalog), "read": read}
+        document = {**answer_json(answer, compiled.catalog), "read": read}
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
-        text = AnswerText(session.catalog, lang)
+        text = AnswerText(compiled.catalog, lang)
         sys.stdout.write(text.render(answer))
         if args.explain:
             sys.stdout.write(_read_text(read, lang))
             sys.stdout.write(
-                text.explain(considered(session.compiled, case.problem, case.place.id, case.values))
+                text.explain(considered(compiled, case.problem, case.place.id, case.values))
             )
     return EXIT_OK if answer.status == "routed" else EXIT_FINDINGS
 
@@ -260,7 +273,8 @@ def _lines(source: str) -> Iterator[str]:
 
 def _open(args: argparse.Namespace, lang: Lang) -> tuple[Router, Catalog]:
     session = open_session(catalog_path(args), lang)
-    return make_engine(session.compiled, args.engine), session.catalog
+    compiled = session.on(args.on)
+    return make_engine(compiled, args.engine), compiled.catalog
 
 
 def _batch(args: argparse.Namespace, lang: Lang) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dutylist.dated import as_of, is_dated
 from dutylist.diff.inventory import ItemChanges, item_changes
-from dutylist.diff.routing import Region, routing_changes
+from dutylist.diff.routing import Region, dated_routing_changes, routing_changes
 from dutylist.diff.sides import Side
 from dutylist.findings import Finding
 from dutylist.model import Catalog
@@ -35,12 +37,19 @@ class Diff:
         return sum(r.cells for r in self.regions)
 
 
-def compare(old: Side, new: Side) -> Diff:
+def compare(
+    old: Side, new: Side, days: tuple[dt.date | None, dt.date | None] = (None, None)
+) -> Diff:
+    """Both sides compared; with `days`, each as in force on its day (a dated list)."""
+    old, new = _on(old, days[0]), _on(new, days[1])
     unsound = [side.label for side in (old, new) if not side.sound]
     regions: list[Region] = []
     if not unsound:
         assert old.catalog is not None and new.catalog is not None
-        regions = routing_changes(Compiled(old.catalog), Compiled(new.catalog))
+        if is_dated(old.catalog) or is_dated(new.catalog):  # both as of every day
+            regions = dated_routing_changes(old.catalog, new.catalog)
+        else:
+            regions = routing_changes(Compiled(old.catalog), Compiled(new.catalog))
     items = item_changes(old.catalog, new.catalog) if new.catalog else []
     came, went = findings_changed(old.findings, new.findings)
     return Diff(
@@ -54,6 +63,20 @@ def compare(old: Side, new: Side) -> Diff:
         new.catalog,
         old.catalog,
     )
+
+
+def _on(side: Side, day: dt.date | None) -> Side:
+    """The side as in force on `day`: its catalogue, and the findings that hold then."""
+    if day is None:
+        return side
+    catalog = as_of(side.catalog, day) if side.catalog is not None else None
+    holding = [f for f in side.findings if f.period is None or _holds(f.period, day)]
+    return Side(f"{side.label}@{day.isoformat()}", catalog, holding)
+
+
+def _holds(period: tuple[dt.date | None, dt.date | None], day: dt.date) -> bool:
+    start, end = period
+    return (start is None or start <= day) and (end is None or day <= end)
 
 
 def compare_catalogs(old: Catalog, new: Catalog) -> list[Region]:

@@ -11,7 +11,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dutylist.model import Catalog, Condition, Duty, Problem, Rule, Unit, Whistle
+from dutylist.model import (
+    Catalog,
+    Condition,
+    Duty,
+    Effective,
+    Problem,
+    Rule,
+    Unit,
+    Whistle,
+)
 
 
 @dataclass
@@ -44,7 +53,17 @@ def _items(catalog: Catalog | None, kind: str) -> Mapping[str, Any]:
         found = {"unit": catalog.units, "problem": catalog.problems}.get(kind, catalog.whistles)
     if isinstance(found, Mapping):
         return found
-    return {item.id: item for item in found}
+    # a duty or rule written once per period: its first entry keeps the id, each later
+    # one is an item of its own (id@first day), so a handover reads as a change and an add
+    keyed: dict[str, Any] = {}
+    for item in found:
+        keyed[item.id if item.id not in keyed else f"{item.id}@{_start(item)}"] = item
+    return keyed
+
+
+def _start(item: Any) -> str:
+    effective = item.effective
+    return effective.start.isoformat() if effective and effective.start else "…"
 
 
 def _compare(
@@ -102,7 +121,8 @@ def _text(value: Any) -> str:
 
 
 def _unit(unit: Unit) -> dict[str, Any]:
-    return {"name": unit.name, "kind": unit.kind, "parent": unit.parent, "powers": unit.powers}
+    return {"name": unit.name, "kind": unit.kind, "parent": unit.parent, "powers": unit.powers,
+            "effective": _effective(unit.effective)}  # fmt: skip
 
 
 def _problem(problem: Problem) -> dict[str, Any]:
@@ -117,6 +137,7 @@ def _duty(duty: Duty) -> dict[str, Any]:
         "support": duty.support,
         "needs": duty.needs,
         "basis": duty.basis,
+        "effective": _effective(duty.effective),
     }
 
 
@@ -133,11 +154,17 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "respond_within": rule.respond_within_minutes or rule.respond_within_working_days,
         "escalate": steps or None,
         "also_report": rule.also_report,
+        "effective": _effective(rule.effective),
     }
 
 
 def _whistle(whistle: Whistle) -> dict[str, Any]:
-    return {"name": whistle.name, "blower": whistle.blower, "reporters": whistle.reporters}
+    return {"name": whistle.name, "blower": whistle.blower, "reporters": whistle.reporters,
+            "effective": _effective(whistle.effective)}  # fmt: skip
+
+
+def _effective(effective: Effective | None) -> str | None:
+    return str(effective) if effective is not None else None
 
 
 DESCRIBERS: dict[str, Callable[[Any], dict[str, Any]]] = {

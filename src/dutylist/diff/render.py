@@ -11,7 +11,7 @@ from typing import Any
 from dutylist.diff.compare import Diff
 from dutylist.diff.inventory import ItemChanges
 from dutylist.diff.routing import Outcome, Region, changes_of
-from dutylist.findings import Finding
+from dutylist.findings import Finding, period_text
 from dutylist.i18n import Lang
 from dutylist.report.jsonout import finding_dict
 
@@ -84,6 +84,8 @@ def where(region: Region, lang: Lang) -> str:
     if region.left_out:
         parts.append(f"{_w('without', lang)} {', '.join(region.left_out)}")
     exact = product == _joint_cells(region)
+    if region.period is not None:
+        parts.append(period_text(region.period, lang))
     return "; ".join(parts) + ("" if exact else f" ({_w('some', lang)})")
 
 
@@ -155,6 +157,9 @@ def _minutes(value: int) -> str:
 def who_command(region: Region) -> str:
     witness = region.witness
     words = ["dutylist", "who", witness["problem"], "--at", witness["at"]]
+    if region.period is not None:  # a day the change holds on
+        day = region.period[0] or region.period[1]
+        words += ["--on", day.isoformat()] if day is not None else []
     for name, value in witness["with"].items():
         shown = "true" if value is True else "false" if value is False else value
         words += ["--set", f"{name}={shown}"]
@@ -312,7 +317,14 @@ def _region_json(region: Region, lang: Lang) -> dict[str, Any]:
         },
         "witness": region.witness,
         "who": who_command(region),
+        "period": None
+        if region.period is None
+        else {"from": _day(region.period[0]), "to": _day(region.period[1])},
     }
+
+
+def _day(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _items_json(changes: ItemChanges) -> dict[str, Any]:

@@ -8,6 +8,7 @@ overlaps or undetermined, and what each unit and each street gains and loses.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from dutylist.casein import CaseReader
 from dutylist.diff.routing import ABSENT, AnsweringSide, Outcome
 from dutylist.errors import UsageError
 from dutylist.semantics.compiled import Compiled
+from dutylist.session import Session
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class RawCase:
     problem: Any
     at: Any
     values: Mapping[str, Any]
+    day: dt.date | None = None  # the day it happened (a whistle's blow), if known
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,15 @@ class Replay:
         return [c for c in self.cases if c.kind != "same"]
 
 
-def replay(cases: Iterable[RawCase], old: Compiled, new: Compiled) -> Replay:
-    sides = (_Reading(old), _Reading(new))
+def replay(
+    cases: Iterable[RawCase],
+    old: Session,
+    new: Session,
+    days: tuple[dt.date | None, dt.date | None] = (None, None),
+) -> Replay:
+    """Each case answered by both sides as in force on the side's day if given, else on
+    the case's own day (a whistle's), else today — the same for an undated list."""
+    sides = (_Dated(old, days[0]), _Dated(new, days[1]))
     done: list[Replayed] = []
     units: dict[str, UnitLoad] = {}
     streets: dict[str, Counter[str]] = {}
@@ -103,6 +113,28 @@ def replay(cases: Iterable[RawCase], old: Compiled, new: Compiled) -> Replay:
                 units.setdefault(unit, UnitLoad()).supported[index] += 1
         streets.setdefault(street or "", Counter())[replayed.kind] += 1
     return Replay(done, dict(sorted(units.items())), dict(sorted(streets.items())))
+
+
+class _Dated:
+    """One side over time: a reading side per period, built when a case needs it."""
+
+    def __init__(self, session: Session, day: dt.date | None) -> None:
+        self.session = session
+        self.day = day
+        self.by_compiled: dict[int, _Reading] = {}
+
+    def _on(self, case: RawCase) -> _Reading:
+        compiled = self.session.on(self.day or case.day)
+        found = self.by_compiled.get(id(compiled))
+        if found is None:
+            found = self.by_compiled[id(compiled)] = _Reading(compiled)
+        return found
+
+    def answer(self, case: RawCase) -> tuple[Outcome, UsageError | None]:
+        return self._on(case).answer(case)
+
+    def street(self, case: RawCase) -> str | None:
+        return self._on(case).street(case)
 
 
 class _Reading(AnsweringSide):

@@ -10,10 +10,13 @@ answers and is not swept.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dutylist.dated import ONE_DAY, Period, as_of, change_days
 from dutylist.engine.index import IndexEngine
 from dutylist.model import Catalog, Condition, Rule
 from dutylist.semantics.cells import CellSpace, cell_space
@@ -74,6 +77,8 @@ class Region:
     space: JointSpace
     cells: int = 0
     members: list[JointCell] = field(default_factory=list)
+    # dated lists: the days the change holds on (first, last; None is open)
+    period: tuple[dt.date | None, dt.date | None] | None = None
 
     @property
     def witness(self) -> dict[str, Any]:
@@ -168,6 +173,35 @@ def routing_changes(old: Compiled | None, new: Compiled | None) -> list[Region]:
         if problem not in unchanged:
             regions += _problem_regions(problem, *sides)
     return regions
+
+
+def dated_routing_changes(old: Catalog, new: Catalog) -> list[Region]:
+    """Two catalogues of which one is dated, compared on every day: period by period of
+    both sides' change days, each region with the days it holds on. A change that holds
+    alike in following periods is one region over all of them."""
+    days = sorted(set(change_days(old)) | set(change_days(new)))
+    spans = [Period(None, days[0] - ONE_DAY)] if days else [Period(None, None)]
+    spans += [Period(a, b - ONE_DAY) for a, b in itertools.pairwise(days)]
+    spans += [Period(days[-1], None)] if days else []
+    merged: list[Region] = []
+    last: dict[tuple[Any, ...], Region] = {}
+    for period in spans:
+        day = period.a_day()
+        found = routing_changes(Compiled(as_of(old, day)), Compiled(as_of(new, day)))
+        now: dict[tuple[Any, ...], Region] = {}
+        for region in found:
+            key = (region.problem, region.left_out, tuple(region.changes.items()), region.cells)
+            earlier = last.get(key)
+            if earlier is not None:  # the same change goes on: one region, longer
+                assert earlier.period is not None
+                earlier.period = (earlier.period[0], period.end)
+                now[key] = earlier
+            else:
+                region.period = (period.start, period.end)
+                merged.append(region)
+                now[key] = region
+        last = now
+    return [r if r.period != (None, None) else replace(r, period=None) for r in merged]
 
 
 def _problems(old: Compiled | None, new: Compiled | None) -> list[str]:

@@ -29,8 +29,7 @@ from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
 from dutylist.i18n import Lang
 from dutylist.model import Catalog
-from dutylist.semantics.compiled import Compiled
-from dutylist.session import BLOCKING_KINDS, open_session, single_catalog
+from dutylist.session import BLOCKING_KINDS, Session, open_session, single_catalog
 
 GIT_PREFIX = "git:"
 
@@ -74,7 +73,7 @@ def opened_pair(old: str, new: str) -> Iterator[tuple[Side, Side]]:
 
 
 @contextmanager
-def opened_models(old: str, new: str, lang: Lang) -> Iterator[tuple[Compiled, Compiled]]:
+def opened_models(old: str, new: str, lang: Lang) -> Iterator[tuple[Session, Session]]:
     """Both sides' models for routing alone (`replay`): from the start-up snapshot when
     the files are unchanged, and a side with errors that block routing is a usage error
     that names them."""
@@ -82,8 +81,8 @@ def opened_models(old: str, new: str, lang: Lang) -> Iterator[tuple[Compiled, Co
         old_folder, old_shown = stack.enter_context(_folder(old, new))
         new_folder, new_shown = stack.enter_context(_folder(new, old))
         yield (
-            open_session(old_folder, lang, remember=old_shown[0] is None).compiled,
-            open_session(new_folder, lang, remember=new_shown[0] is None).compiled,
+            open_session(old_folder, lang, remember=old_shown[0] is None),
+            open_session(new_folder, lang, remember=new_shown[0] is None),
         )
 
 

@@ -65,7 +65,7 @@ class Desk:
         self._open = dispatcher if not isinstance(dispatcher, Dispatcher) else None
         self.store = store
         self.public = public
-        self._readers: dict[int, tuple[Session, CaseReader, Lookup[Any]]] = {}
+        self._readers: dict[int, tuple[Catalog, CaseReader, Lookup[Any]]] = {}
         self._findings: tuple[tuple[str, dt.date], list[Finding]] | None = None
         self._suggestions: tuple[Session, dict[str, Suggestions]] | None = None
 
@@ -80,21 +80,27 @@ class Desk:
     def catalog(self) -> Catalog:
         return self.dispatcher.session.catalog
 
-    def _reader(self, session: Session) -> tuple[CaseReader, Lookup[Any]]:
-        held = self._readers.get(id(session))
-        if held is None or held[0] is not session:  # a reload made a new session
-            held = (session, CaseReader(session.catalog), Lookup(session.catalog.units))
-            self._readers = {id(session): held}
+    def _reader(
+        self, session: Session, catalog: Catalog | None = None
+    ) -> tuple[CaseReader, Lookup[Any]]:
+        """Names read against the catalogue (or what of it is in force on a day)."""
+        catalog = catalog or session.catalog
+        held = self._readers.get(id(catalog))
+        if held is None or held[0] is not catalog:  # a reload made a new catalogue
+            held = (catalog, CaseReader(catalog), Lookup(catalog.units))
+            self._readers = {**self._readers, id(catalog): held}
+            if len(self._readers) > 8:  # a reload, or many periods: keep the newest
+                self._readers = dict(list(self._readers.items())[-8:])
         return held[1], held[2]
 
     # -- routing and blowing -------------------------------------------------------------
     def route(
-        self, problem: str, place: str | None, raw: Mapping[str, Any]
+        self, problem: str, place: str | None, raw: Mapping[str, Any], on: dt.date | None = None
     ) -> tuple[Session, Case, Answer]:
-        """The case read (names and aliases allowed) and its answer; `CaseError` for a
-        case that cannot be read."""
-        session, engine = self.dispatcher.current()
-        case = self._reader(session)[0].read(problem, place, raw)
+        """The case read (names and aliases allowed) and its answer by what is in force
+        on the day `on` (default today); `CaseError` for a case that cannot be read."""
+        session, engine = self.dispatcher.current_on(on)
+        case = self._reader(session, engine.catalog)[0].read(problem, place, raw)
         return session, case, engine.route(case.problem.id, case.place.id, case.values)
 
     def findings(self, today: dt.date | None = None) -> list[Finding]:
@@ -154,7 +160,10 @@ class Desk:
         whistle the first attempt blew."""
         access.require_signed_in(caller)
         _check_text("text", text)
-        session, case, answer = self.route(problem, place, raw)
+        when = dt.datetime.fromisoformat(at) if at else dt.datetime.now(dt.UTC)
+        # a dated list answers by the day of the blow, in the desk's own time zone
+        day = when.astimezone().date() if when.tzinfo else when.date()
+        session, case, answer = self.route(problem, place, raw, day)
         catalog = session.catalog
         routed = answer_json(answer, catalog)
         if answer.status != "routed":
@@ -170,7 +179,6 @@ class Desk:
             earlier = self.store.whistle_by_key(key)
             if earlier is not None:
                 return self._replayed(earlier, case, catalog)
-        when = dt.datetime.fromisoformat(at) if at else dt.datetime.now(dt.UTC)
         at = stamp(when)
         limits = _limits(catalog, answer, when)
         record = {
@@ -185,6 +193,8 @@ class Desk:
             "catalog_digest": session.digest,
             "answer": routed,
         }
+        if session.dated:  # which version answered: the files' digest and the day
+            record["in_force_on"] = day.isoformat()
         actor = actor or caller.unit or answer.blower or catalog.root
         whistle_id, new = self.store.blow(case.problem.id, case.place.id, record, actor, key, at)
         if not new:  # the same key, blown by a concurrent retry between our look and now
