@@ -7,6 +7,8 @@ SPACE below (whole and half numbers 0..10) meet every class of every condition.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -417,3 +419,49 @@ def answer_seen(answer: Any) -> dict[str, Any]:
         "conflicts": sorted(answer.conflicts),
         "decided_by": answer.decided_by.attribute if answer.decided_by else None,
     }
+
+
+# -- dates: duties and rules in force from one day to another -------------------------
+DAYS = [dt.date(2026, 1, 1), dt.date(2026, 7, 1), dt.date(2027, 1, 1)]
+# days to ask on: each change day, the day before it, and far either side
+ASKED = sorted({d + dt.timedelta(days=k) for d in DAYS for k in (-1, 0)} | {dt.date(2030, 1, 1)})
+
+
+def _effective(draw: Any) -> dict[str, dt.date] | None:
+    shape = draw(st.sampled_from(["always", "from", "to", "both"]))
+    if shape == "always":
+        return None
+    start, end = sorted(draw(st.lists(st.sampled_from(DAYS), min_size=2, max_size=2)))
+    end -= dt.timedelta(days=1)  # to the day before a change day
+    if shape == "from":
+        return {"from": start}
+    if shape == "to":
+        return {"to": end}
+    return {"from": start, "to": end} if start <= end else {"from": start}
+
+
+@st.composite
+def dated_catalogs(draw: Any) -> RandomCatalog:
+    """A random catalogue whose duties and rules hold from one day to another."""
+    catalog = draw(catalogs())
+    for item in [*catalog.duties, *catalog.rules]:
+        effective = _effective(draw)
+        if effective is not None:
+            item["effective"] = effective
+    return catalog
+
+
+def holds_on(item: dict[str, Any], day: dt.date) -> bool:
+    """The contract's words: `from` and `to` are days included; a side left out is open."""
+    effective = item.get("effective") or {}
+    return effective.get("from", day) <= day <= effective.get("to", day)
+
+
+def in_force_on(catalog: RandomCatalog, day: dt.date) -> RandomCatalog:
+    """The catalogue as it stands on `day`, as the oracle reads it: undated."""
+    keep = copy.deepcopy(catalog)
+    keep.duties = [{k: v for k, v in d.items() if k != "effective"} for d in keep.duties
+                   if holds_on(d, day)]  # fmt: skip
+    keep.rules = [{k: v for k, v in r.items() if k != "effective"} for r in keep.rules
+                  if holds_on(r, day)]  # fmt: skip
+    return keep

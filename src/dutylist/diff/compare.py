@@ -46,7 +46,8 @@ def compare(
     regions: list[Region] = []
     if not unsound:
         assert old.catalog is not None and new.catalog is not None
-        if is_dated(old.catalog) or is_dated(new.catalog):  # both as of every day
+        over_time = days == (None, None) and (is_dated(old.catalog) or is_dated(new.catalog))
+        if over_time:  # both sides as of every day, period by period
             regions = dated_routing_changes(old.catalog, new.catalog)
         else:
             regions = routing_changes(Compiled(old.catalog), Compiled(new.catalog))

@@ -190,7 +190,7 @@ def dated_routing_changes(old: Catalog, new: Catalog) -> list[Region]:
         found = routing_changes(Compiled(as_of(old, day)), Compiled(as_of(new, day)))
         now: dict[tuple[Any, ...], Region] = {}
         for region in found:
-            key = (region.problem, region.left_out, tuple(region.changes.items()), region.cells)
+            key = _extent(region)
             earlier = last.get(key)
             if earlier is not None:  # the same change goes on: one region, longer
                 assert earlier.period is not None
@@ -202,6 +202,23 @@ def dated_routing_changes(old: Catalog, new: Catalog) -> list[Region]:
                 now[key] = region
         last = now
     return [r if r.period != (None, None) else replace(r, period=None) for r in merged]
+
+
+def _extent(region: Region) -> tuple[Any, ...]:
+    """What a region is, comparable across periods: the same change over the same cells
+    of an identically cut space (a space cut otherwise is, conservatively, another)."""
+    space = region.space
+    return (
+        region.problem,
+        region.left_out,
+        tuple(region.changes.items()),
+        tuple((p.witness, p.old, p.new, p.places) for p in space.places),
+        tuple(
+            (a.name, a.representatives[:-1], a.old, a.new, tuple(g.members for g in a.groups))
+            for a in space.axes
+        ),
+        tuple((m.place, m.groups) for m in region.members),
+    )
 
 
 def _problems(old: Compiled | None, new: Compiled | None) -> list[str]:
