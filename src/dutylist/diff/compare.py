@@ -28,6 +28,7 @@ class Diff:
     unsound: list[str] = field(default_factory=list)
     new_catalog: Catalog | None = None
     old_catalog: Catalog | None = None
+    days: tuple[dt.date | None, dt.date | None] = (None, None)  # --on: each side's day
 
     @property
     def routing_changed(self) -> bool:
@@ -63,6 +64,7 @@ def compare(
         unsound,
         new.catalog,
         old.catalog,
+        days,
     )
 
 

@@ -154,12 +154,15 @@ def _minutes(value: int) -> str:
     return f"{value}m"
 
 
-def who_command(region: Region) -> str:
+def who_command(region: Region, on: Any = None) -> str:
+    """The `who` command that shows the new side's answer of the region's witness (on
+    the day `on`, or a day the change holds on)."""
     witness = region.witness
     words = ["dutylist", "who", witness["problem"], "--at", witness["at"]]
     if region.period is not None:  # a day the change holds on
-        day = region.period[0] or region.period[1]
-        words += ["--on", day.isoformat()] if day is not None else []
+        on = region.period[0] or region.period[1]
+    if on is not None:
+        words += ["--on", on.isoformat()]
     for name, value in witness["with"].items():
         shown = "true" if value is True else "false" if value is False else value
         words += ["--set", f"{name}={shown}"]
@@ -222,6 +225,13 @@ def _by_problem(diff: Diff) -> dict[str, list[Region]]:
     return grouped
 
 
+def _count(number: int, key: str, lang: Lang) -> str:
+    word = _w(key, lang)
+    if lang == "en" and number == 1:
+        word = word[:-1]  # cells → cell, places → place
+    return f"{number} {word}"
+
+
 def _finding_lists(diff: Diff) -> list[tuple[str, list[Finding]]]:
     return [("new_findings", diff.new_findings), ("fixed_findings", diff.fixed_findings)]
 
@@ -236,10 +246,11 @@ def render_text(diff: Diff, lang: Lang) -> str:
     for problem, regions in _by_problem(diff).items():
         lines += ["", f"{problem} {_problem_name(diff, problem)}".rstrip()]
         for region in regions:
-            counts = f"{region.cells} {_w('cells', lang)}, {region.places} {_w('places', lang)}"
+            cells, places = _count(region.cells, "cells", lang), _count(region.places, "places", lang)
+            counts = f"{cells}, {places}"
             lines.append(f"  {where(region, lang)} ({counts})")
             lines.append(f"    {change_text(region, lang)}")
-            lines.append(f"    {who_command(region)}")
+            lines.append(f"    {who_command(region, diff.days[1])}")
     item_lines = [line for changes in diff.items for line in _item_lines(changes, lang)]
     if item_lines:
         lines += ["", *item_lines]
@@ -266,7 +277,7 @@ def render_markdown(diff: Diff, lang: Lang) -> str:
                 change_text(region, lang),
                 str(region.cells),
                 str(region.places),
-                f"`{who_command(region)}`",
+                f"`{who_command(region, diff.days[1])}`",
             )
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
     item_lines = [line for changes in diff.items for line in _item_lines(changes, lang)]
@@ -293,7 +304,7 @@ def _outcome_json(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _region_json(region: Region, lang: Lang) -> dict[str, Any]:
+def _region_json(region: Region, lang: Lang, on: Any = None) -> dict[str, Any]:
     seen = region.values_seen()
     return {
         "problem": region.problem,
@@ -316,7 +327,7 @@ def _region_json(region: Region, lang: Lang) -> dict[str, Any]:
             "text": where(region, lang),
         },
         "witness": region.witness,
-        "who": who_command(region),
+        "who": who_command(region, on),
         "period": None
         if region.period is None
         else {"from": _day(region.period[0]), "to": _day(region.period[1])},
@@ -355,7 +366,7 @@ def render_json(diff: Diff, lang: Lang) -> str:
             "changed": diff.routing_changed,
             "compared": not diff.unsound,
             "cells": diff.cells(),
-            "regions": [_region_json(r, lang) for r in diff.regions],
+            "regions": [_region_json(r, lang, diff.days[1]) for r in diff.regions],
         },
         "items": {c.kind: _items_json(c) for c in diff.items},
         "findings": {
