@@ -246,8 +246,8 @@ def render_text(diff: Diff, lang: Lang) -> str:
     for problem, regions in _by_problem(diff).items():
         lines += ["", f"{problem} {_problem_name(diff, problem)}".rstrip()]
         for region in regions:
-            cells, places = _count(region.cells, "cells", lang), _count(region.places, "places", lang)
-            counts = f"{cells}, {places}"
+            cells = _count(region.cells, "cells", lang)
+            counts = f"{cells}, {_count(region.places, 'places', lang)}"
             lines.append(f"  {where(region, lang)} ({counts})")
             lines.append(f"    {change_text(region, lang)}")
             lines.append(f"    {who_command(region, diff.days[1])}")
