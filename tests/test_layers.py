@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "lookup": BASE,
     "responsibilities": BASE,
     "plan": BASE,
+    "township": BASE,  # the three township lists counted per street
     "dated": BASE,  # what is in force on a day
     "workdays": set(),  # the calendar of working days: nothing of dutylist's
     "text": {*BASE, "version", "lookup"},  # messages: read against the model, classified
@@ -40,6 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     "report": {*BASE, "codes", "engine", "plan", "version"},
     "matrix": {*BASE, "report"},
     "workbook": {*BASE, "matrix", "plan", "report"},  # the printable export
+    "sheets": {*BASE, "lookup"},  # reading published lists from spreadsheets
     "checker": {*BASE, "codes", "load", "checks", "lookup"},
     "snapshot": {*BASE, "load", "version"},
     "session": {*BASE, "load", "checks", "checker", "semantics", "snapshot", "dated"},
@@ -58,7 +60,7 @@ ALLOWED: dict[str, set[str]] = {
     "commands": {*BASE, "codes", "load", "semantics", "engine", "analysis", "checks"}
     | {"checker", "graph", "lookup", "matrix", "plan", "report", "responsibilities"}
     | {"session", "casein", "casetest", "output", "dispatcher", "store", "service", "web"}
-    | {"text", "snapshot", "workbook", "diff"},
+    | {"text", "snapshot", "workbook", "diff", "sheets", "township"},
     "cli": {*BASE, "commands", "gcpause", "version"},
     "__main__": {"cli"},
     "package": set(),

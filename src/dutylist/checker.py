@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -21,8 +22,27 @@ def check_folder(folder: Path, today: dt.date | None = None) -> tuple[Loaded, li
     findings = [*loaded.findings, *run_checks(loaded, today)]
     if loaded.catalog is not None:
         findings = [_name_for_id_hint(f, loaded.catalog) for f in findings]
+        findings = _with_sources(findings, loaded.catalog)
     findings.sort(key=Finding.sort_key)
     return loaded, findings
+
+
+def _with_sources(findings: list[Finding], catalog: Catalog) -> list[Finding]:
+    """A finding inside an imported duty's entry names the sheet cell it came from too."""
+    starts: dict[str, list[tuple[int, str | None]]] = {}
+    for duty in catalog.duties:
+        starts.setdefault(duty.loc.file, []).append((duty.loc.line, duty.source))
+    if not any(source for entries in starts.values() for _, source in entries):
+        return findings
+    for entries in starts.values():
+        entries.sort()
+    kept = []
+    for found in findings:
+        entries = starts.get(found.location.file, [])
+        at = bisect.bisect_right(entries, (found.location.line, "\uffff")) - 1
+        source = entries[at][1] if at >= 0 else None
+        kept.append(replace(found, source=source) if source else found)
+    return kept
 
 
 def _name_for_id_hint(finding: Finding, catalog: Catalog) -> Finding:

@@ -24,6 +24,8 @@ from dutylist.commands import (
     explain,
     export,
     graph,
+    importing,
+    lists,
     matrix,
     replay,
     schema,
@@ -60,6 +62,8 @@ COMMANDS = (
     train,
     classify,
     export,
+    importing,
+    lists,
 )
 
 

@@ -46,9 +46,13 @@ class Finding:
     witness: Mapping[str, Any] | None = None
     # in a catalogue with dated items: the days it holds on (first, last; None is open)
     period: tuple[dt.date | None, dt.date | None] | None = None
+    # an imported duty's source cell ('履职事项清单!C7'), as well as its YAML line
+    source: str | None = None
 
     def message(self, lang: Lang) -> str:
         text = render_message(self.message_key, self.args, lang)
+        if self.source is not None:
+            text += f"（来源 {self.source}）" if lang == "zh" else f" (from {self.source})"
         if self.period is None:
             return text
         return text + (f"（{period_text(self.period)}）" if lang == "zh" else

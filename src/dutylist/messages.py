@@ -204,6 +204,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "({cells} kind(s) of case of problem {problem})",
         "职责 {duty} 于 {end} 终止，自 {day} 起它原先负责的部分情形（问题类型 {problem} 的 {cells} 类情形）无人负责",
     ),
+    "DL312": (
+        "duty {duty} is on the basic list (基本履职事项), which the street does itself, but "
+        "its lead {lead} ({name}) is a {kind}",
+        "职责 {duty} 属于基本履职事项（街道自己履行），但主责单位 {lead}（{name}）是{kind}",
+    ),
+    "DL313": (
+        "duty {duty} is on the support list (配合履职事项): a department leads and the street "
+        "supports, but its lead {lead} ({name}) is a {kind}",
+        "职责 {duty} 属于配合履职事项（部门牵头、街道配合），但主责单位 {lead}（{name}）是{kind}",
+    ),
+    "DL314": (
+        "duty {duty} is on the returned list (上级部门收回事项), which the county department "
+        "takes back, but a {kind} still leads it: {lead} ({name})",
+        "职责 {duty} 属于上级部门收回事项（由区县部门收回履行），但仍由{kind} {lead}（{name}）牵头",
+    ),
     "DL302.none": (
         "gap: problem {problem} ({name}) has no duty at all: nobody leads its cases",
         "职责真空：问题类型 {problem}（{name}）没有任何职责，无人负责",

@@ -136,6 +136,8 @@ class Duty(Located):
     needs: tuple[str, ...] = ()
     basis: str | None = None
     effective: Effective | None = None
+    list: str | None = None  # the township lists: basic | support | returned
+    source: str | None = None  # where it was imported from: '履职事项清单!C7'
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,15 @@ from dutylist.errors import UsageError
 PROTECTED_SUFFIXES = (".yaml", ".yml")
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, catalogue_file: bool = False) -> None:
     """Write `text` to `path` through a temporary file beside it and a rename, so a reader
     never sees half a report and a failed or interrupted run leaves the old file whole.
 
-    Catalogue files are all YAML, so a YAML name is refused whatever it points to; a
-    link named like a report is replaced by the report, never written through.
+    Catalogue files are all YAML, so a YAML name is refused whatever it points to —
+    unless `catalogue_file`: `import` writes a catalogue, having checked it may. A link
+    named like a report is replaced by the report, never written through.
     """
-    folder = check_target(path)
+    folder = check_target(path, catalogue_file)
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except (OSError, ValueError) as error:  # ValueError: a NUL in the name
@@ -44,10 +45,10 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def check_target(path: Path) -> Path:
+def check_target(path: Path, catalogue_file: bool = False) -> Path:
     """Refuse an output path that must not or cannot be written, before any work is done;
     return the folder the report goes into."""
-    if path.suffix.lower() in PROTECTED_SUFFIXES:
+    if path.suffix.lower() in PROTECTED_SUFFIXES and not catalogue_file:
         raise UsageError(
             f"refusing to write a report to {path}: it would overwrite a YAML file",
             "choose an output name such as dutylist.sarif or report.json",

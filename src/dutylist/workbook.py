@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -20,13 +21,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dutylist.findings import Finding
 from dutylist.i18n import Lang
 from dutylist.matrix import build_matrix
-from dutylist.model import Catalog
+from dutylist.model import Catalog, Condition
 from dutylist.plan import build_plan, status_text
 from dutylist.report.conditions_text import condition_text
 
+# the last three columns are for reading the sheet back (`dutylist import`): the list, the
+# problem's id and the conditions as YAML, so that a round trip routes exactly alike
 DUTY_COLUMNS = [("序号", 6), ("项目编码", 10), ("项目名称", 16), ("子项（适用情形）", 28),
                 ("类别", 10), ("主责单位", 16), ("配合单位", 28), ("实施依据", 40),
-                ("所需权力", 14), ("位置", 26)]  # fmt: skip
+                ("所需权力", 14), ("位置", 26), ("清单类别", 12), ("问题编号", 14),
+                ("条件", 30)]  # fmt: skip
+LIST_WORDS = {"basic": "基本履职事项", "support": "配合履职事项", "returned": "上级部门收回事项"}
 HEADER = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E6E9EF")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -43,8 +48,28 @@ def duty_rows(catalog: Catalog) -> list[list[Any]]:
             problem.category if problem and problem.category else "",
             _name(catalog, duty.lead), "、".join(_name(catalog, u) for u in duty.support),
             duty.basis or "", "、".join(duty.needs), f"{duty.loc.file}:{duty.loc.line}",
+            LIST_WORDS.get(duty.list or "", ""), duty.problem, when_yaml(duty.when),
         ])  # fmt: skip
     return rows
+
+
+def when_yaml(conditions: Sequence[Condition]) -> str:
+    """A `when` written back as flow YAML: {stage: 在建, area_m2: {gte: 1000}}."""
+    when: dict[str, Any] = {}
+    for c in conditions:
+        if c.equals is not None:
+            when[c.attribute] = c.equals[0] if len(c.equals) == 1 else list(c.equals)
+        elif c.excludes is not None:
+            when[c.attribute] = {"not": list(c.excludes)}
+        elif c.bounds:
+            when[c.attribute] = {k: int(v) if float(v).is_integer() else v
+                                 for k, v in c.bounds.items()}  # fmt: skip
+    if not when:
+        return ""
+    text: str = yaml.safe_dump(
+        when, allow_unicode=True, default_flow_style=True, width=10_000, sort_keys=False
+    )
+    return text.strip()
 
 
 def _name(catalog: Catalog, unit: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from dutylist.diff.render import change_text_of
 from dutylist.diff.replay import KINDS, Replay, Replayed
 from dutylist.i18n import Lang
+from dutylist.report.table import table_lines
 
 KIND_WORDS = {
     "changed-hands": {"en": "change hands", "zh": "主责改变"},
@@ -21,24 +22,6 @@ KIND_WORDS = {
     "same": {"en": "unchanged", "zh": "不变"},
 }
 SHOWN_CASES = 50  # in the text table; JSON has them all
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], markdown: bool) -> list[str]:
-    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
-    if markdown:
-        lines = ["| " + " | ".join(cells[0]) + " |", "|" + " --- |" * len(header)]
-        return lines + ["| " + " | ".join(r) + " |" for r in cells[1:]]
-    widths = [max(_width(r[i]) for r in cells) for i in range(len(header))]
-    return ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-
-
-def _width(text: str) -> int:
-    """Columns on a terminal: a Chinese character takes two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 def _delta(pair: Sequence[int]) -> str:
@@ -64,7 +47,7 @@ def render_tables(result: Replay, old: str, new: str, lang: Lang, markdown: bool
     )
     lines = [f"### {title}" if markdown else title, ""]
     counts = [(KIND_WORDS[k][lang], result.count(k)) for k in KINDS]
-    lines += _table(("结果", "案件数") if zh else ("cases that", "count"), counts, markdown)
+    lines += table_lines(("结果", "案件数") if zh else ("cases that", "count"), counts, markdown)
     movers = [(u, load) for u, load in result.units.items() if load.led[0] != load.led[1]
               or load.supported[0] != load.supported[1]]  # fmt: skip
     lines += [
@@ -79,7 +62,7 @@ def render_tables(result: Replay, old: str, new: str, lang: Lang, markdown: bool
         )
         rows = [(u, *load.led, _delta(load.led), *load.supported, _delta(load.supported))
                 for u, load in movers]  # fmt: skip
-        lines += _table(header, rows, markdown)
+        lines += table_lines(header, rows, markdown)
     else:
         lines.append("  无变化" if zh else "  no unit gains or loses a case")
     moved = [k for k in KINDS if k != "same" and result.count(k)]  # columns that say something
@@ -89,14 +72,14 @@ def render_tables(result: Replay, old: str, new: str, lang: Lang, markdown: bool
         header = ("street", "cases", *(KIND_WORDS[k][lang] for k in moved))
     rows = [(street or "—", sum(c.values()), *(c[k] for k in moved))
             for street, c in result.streets.items()]  # fmt: skip
-    lines += _table(header, rows, markdown)
+    lines += table_lines(header, rows, markdown)
     changed = result.changed()
     if changed:
         lines += ["", "有变化的案件：" if zh else "cases that change:"]
         rows = [(c.case.label, KIND_WORDS[c.kind][lang], _case_change(c, lang))
                 for c in changed[:SHOWN_CASES]]  # fmt: skip
         header = ("案件", "结果", "变化") if zh else ("case", "what", "change")
-        lines += _table(header, rows, markdown)
+        lines += table_lines(header, rows, markdown)
         if len(changed) > SHOWN_CASES:
             more = len(changed) - SHOWN_CASES
             lines.append(f"… 另有 {more} 个（--format json 列出全部）" if zh

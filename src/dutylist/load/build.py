@@ -421,6 +421,8 @@ class _ModelBuilder:
             needs=tuple(e.get("needs") or ()),
             basis=e.get("basis"),
             effective=self._effective(file, e),
+            list=e.get("list"),
+            source=e.get("source"),
         )
 
     def _rules(self, files: list[ReadFile]) -> Iterator[Rule]:

@@ -22,6 +22,8 @@ def finding_dict(finding: Finding, lang: Lang) -> dict[str, Any]:
         "subjects": list(finding.subjects),
         "witness": finding.witness,
     }
+    if finding.source is not None:  # an imported duty: the sheet cell it came from
+        shown["source"] = finding.source
     if finding.period is not None:  # only a catalogue with dated items has periods
         start, end = finding.period
         shown["period"] = {
