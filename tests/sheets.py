@@ -52,14 +52,18 @@ def street_list(path: Path, **changes: Any) -> Path:
         sheet.append(["甲", "乙", "丙", "丁", "戊", "己", "庚"])
     rows = changes.get("rows", {})
     for number, (heading, items) in enumerate(
-        [("一、基本履职事项", BASIC), ("二、配合履职事项", SUPPORT), ("三、上级部门收回事项", RETURNED)]
+        [
+            ("一、基本履职事项", BASIC),
+            ("二、配合履职事项", SUPPORT),
+            ("三、上级部门收回事项", RETURNED),
+        ]
     ):
         sheet.append([heading])
         sheet.merge_cells(
             start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width
         )
         for index, item in enumerate(items):
-            sheet.append(list(rows.get((number, index), item)) + [""])
+            sheet.append([*rows.get((number, index), item), ""])
             if item[0] == "2.1":  # the sub-item's name is the merged cell above it
                 row = sheet.max_row
                 sheet.merge_cells(start_row=row - 1, start_column=2, end_row=row, end_column=2)
@@ -67,6 +71,6 @@ def street_list(path: Path, **changes: Any) -> Path:
     for note in NOTES:
         sheet.append([note])
     if "formula" in changes:
-        sheet[changes["formula"]] = '=VLOOKUP(A5,单位!A:B,2,FALSE)'
+        sheet[changes["formula"]] = "=VLOOKUP(A5,单位!A:B,2,FALSE)"
     book.save(path)
     return path

@@ -160,7 +160,9 @@ def read_items(grid: Grid, header: Header, catalog: Catalog, given_list: str | N
             number=number,
             name=name,
             lead=lead.id,
-            support=[u.id for u in support if u.id != lead.id],
+            # as written, the lead too if it is there: in an overlap the competing duties
+            # bring their whole support
+            support=list(dict.fromkeys(u.id for u in support)),
             sub=sub,
             code=value("code").text,
             problem=value("problem").text,

@@ -75,9 +75,15 @@ def plan_catalog(
         lines += _duty_lines(duty, problem, item, plan)
     plan.duties = len(reading.items)
     plan.new_problems = len(new_problems)
+    if not reading.items:
+        lines[-1] = "duties: []"
     plan.files["duties.yaml"] = "\n".join(lines) + "\n"
     used = {line.split(": ", 1)[1] for line in lines if line.startswith("    problem: ")}
-    whole = used >= set(base.problems)  # the base's own list again: its rules apply as they are
+    # every item a problem of the base: the base's list again, whose problems, rules and
+    # plan go with it as they are
+    whole = not new_problems
+    if whole:
+        used = set(base.problems)
     catalog_id = _catalog_id(folder)
     rules = None if whole else folder.parent.parent / "rules" / catalog_id
     plan.files["catalog.yaml"] = _catalog_text(folder, base, title, source, catalog_id, rules)
