@@ -74,3 +74,9 @@ def street_list(path: Path, **changes: Any) -> Path:
         sheet[changes["formula"]] = "=VLOOKUP(A5,单位!A:B,2,FALSE)"
     book.save(path)
     return path
+
+
+if __name__ == "__main__":  # python tests/sheets.py 鼓楼街道履职事项清单.xlsx: the README's sample
+    import sys
+
+    print(street_list(Path(sys.argv[1] if len(sys.argv) > 1 else f"{TITLE}.xlsx")))

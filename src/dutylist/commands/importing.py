@@ -113,8 +113,9 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{problem.where}: {problem.reason}\n")
             if problem.hint:
                 sys.stderr.write(f"  hint: {problem.hint}\n")
-        sys.stderr.write(f"dutylist: {len(problems)} problem(s) in {args.file}; nothing "
-                         "was written\n")  # fmt: skip
+        sys.stderr.write(f"dutylist: {args.file} 有 {len(problems)} 处问题，未写入任何文件\n"
+                         if lang == "zh" else f"dutylist: {len(problems)} problem(s) in "
+                         f"{args.file}; nothing was written\n")  # fmt: skip
         return EXIT_FINDINGS
     if plan.rules_file is not None and plan.rules_file.exists() and not args.force:
         raise UsageError(f"{plan.rules_file} exists: nothing was written", "--force overwrites it")
@@ -126,12 +127,18 @@ def run(args: argparse.Namespace) -> int:
     review = args.review or into.parent / f"{into.name}.review.csv"
     if reading.skipped:
         write_atomic(review, review_text(reading))
-    print(f"{args.file} ({grid.name}, header in row {header.row + 1}): {plan.duties} items "
+    zh = lang == "zh"
+    print(f"{args.file}（工作表 {grid.name}，表头在第 {header.row + 1} 行）：{plan.duties} 项 → "
+          f"{into}/duties.yaml（新增 {plan.new_problems} 个问题类型）" if zh else
+          f"{args.file} ({grid.name}, header in row {header.row + 1}): {plan.duties} items "
           f"→ {into}/duties.yaml ({plan.new_problems} new problem types)")  # fmt: skip
     if plan.rules_file is not None:
-        print(f"the street blows the whistle for every item → {plan.rules_file}")
+        print(f"各事项均由街道吹哨 → {plan.rules_file}" if zh else
+              f"the street blows the whistle for every item → {plan.rules_file}")  # fmt: skip
     if reading.skipped:
-        print(f"{len(reading.skipped)} rows that are not items → {review} (with the reason)")
+        count = len(reading.skipped)
+        print(f"{count} 行不是事项 → {review}（注明原因）" if zh else
+              f"{count} rows that are not items → {review} (with the reason)")  # fmt: skip
     _, findings = check_folder(into)
     sys.stdout.write(RENDERERS["text"](findings, lang))
     return EXIT_FINDINGS if any(f.severity.value == "error" for f in findings) else EXIT_OK
