@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from dutylist.output import write_atomic
     from dutylist.report.renderers import RENDERERS
     from dutylist.session import open_session
-    from dutylist.sheets.grid import read_grid
+    from dutylist.sheets.grid import SheetError, read_grid
     from dutylist.sheets.header import find_header
     from dutylist.sheets.items import read_items
     from dutylist.sheets.write import WRITTEN, plan_catalog, review_text
@@ -102,17 +102,23 @@ def run(args: argparse.Namespace) -> int:
             f"{into} already holds {', '.join(present)}: nothing was written",
             "give another folder, or --force to overwrite them",
         )
-    grid = read_grid(args.file, args.sheet)
-    header = find_header(grid, mapping)
+    try:
+        grid = read_grid(args.file, args.sheet)
+        header = find_header(grid, mapping)
+    except SheetError as error:  # a file that is not a readable table: exit 1, as a finding
+        reason, hint = error.localised(lang)
+        sys.stderr.write(f"dutylist: {reason}\n" + (f"hint: {hint}\n" if hint else ""))
+        return EXIT_FINDINGS
     reading = read_items(grid, header, base, args.list)
     title = _title(grid, header.row)
     plan = plan_catalog(into, base, reading, args.file.name, title)
     problems = [*reading.problems, *plan.problems]
     if problems:
         for problem in problems:
-            sys.stderr.write(f"{problem.where}: {problem.reason}\n")
-            if problem.hint:
-                sys.stderr.write(f"  hint: {problem.hint}\n")
+            reason, hint = problem.said(lang)
+            sys.stderr.write(f"{problem.where}: {reason}\n")
+            if hint:
+                sys.stderr.write(f"  hint: {hint}\n")
         sys.stderr.write(f"dutylist: {args.file} 有 {len(problems)} 处问题，未写入任何文件\n"
                          if lang == "zh" else f"dutylist: {len(problems)} problem(s) in "
                          f"{args.file}; nothing was written\n")  # fmt: skip

@@ -29,6 +29,7 @@ LISTS = {
 UNIT_SEPARATORS = re.compile(r"[、，,;；/\n\r]+")
 SUB_NUMBER = re.compile(r"^\s*(\d+)\s*[.\-．—]\s*(\d+)\s*$")
 PAREN_NUMBER = re.compile(r"^\s*[（(]\s*(\d+)\s*[)）]\s*$")
+FIELD_WORDS = {"name": "事项名称", "lead": "主责单位", "support": "配合单位", "sub": "子项"}
 NOTE_START = ("注", "说明", "备注", "附", "填表", "制表")
 ID_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -38,6 +39,12 @@ class ImportProblem:
     where: str  # 'Sheet1!F7'
     reason: str
     hint: str | None = None
+    zh: tuple[str, str | None] | None = None  # the reason and the hint in Chinese
+
+    def said(self, lang: str) -> tuple[str, str | None]:
+        if lang == "zh" and self.zh is not None:
+            return self.zh
+        return self.reason, self.hint
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,8 @@ def read_items(grid: Grid, header: Header, catalog: Catalog, given_list: str | N
                 reading.problems.append(ImportProblem(
                     cell.where, f"a formula ({cell.formula}) where a {name} is due",
                     "paste the values instead (复制 → 选择性粘贴 → 数值)",
+                    (f"此处应为{FIELD_WORDS.get(name, name)}，却是公式（{cell.formula}）",
+                     "请改为粘贴数值（复制 → 选择性粘贴 → 数值）"),
                 ))  # fmt: skip
         number = value("number").text
         name = value("name").text
@@ -145,6 +154,8 @@ def read_items(grid: Grid, header: Header, catalog: Catalog, given_list: str | N
                 lead_cell.where,
                 f"two leads in one cell ({'、'.join(leads)}): an item has one lead",
                 "keep the lead here and move the others to the 配合单位 column",
+                (f"一个单元格里有两个主责单位（{'、'.join(leads)}）：每个事项只能有一个主责单位",
+                 "此处只留主责单位，其余移到“配合单位”列"),
             ))  # fmt: skip
             continue
         lead = _unit(units, leads[0], lead_cell, reading)
@@ -225,6 +236,9 @@ def _unit(units: Lookup[Unit], written: str, cell: Cell, reading: Reading) -> Un
             f"'{written}' is no unit of the catalogue (by id, name or alias)",
             f"did you mean {' or '.join(close)}? or add '{written}' as an alias of its unit in "
             "units.yaml" if close else "add the unit to units.yaml, or its name as an alias",
+            (f"目录中没有“{written}”这个单位（按编号、名称、别名都找不到）",
+             f"是不是要写 {' 或 '.join(close)}？也可以在 units.yaml 里把“{written}”加为该单位的别名"
+             if close else "请在 units.yaml 中添加该单位，或把这个名称加为别名"),
         ))  # fmt: skip
     return found
 
