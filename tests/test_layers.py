@@ -42,6 +42,8 @@ ALLOWED: dict[str, set[str]] = {
     "matrix": {*BASE, "report"},
     "workbook": {*BASE, "matrix", "plan", "report"},  # the printable export
     "sheets": {*BASE, "lookup"},  # reading published lists from spreadsheets
+    # the language server: a client of the checker, as an editor sees it
+    "lsp": {*BASE, "checker", "load", "version"},
     "checker": {*BASE, "codes", "load", "checks", "lookup"},
     "snapshot": {*BASE, "load", "version"},
     "session": {*BASE, "load", "checks", "checker", "semantics", "snapshot", "dated"},
@@ -60,7 +62,7 @@ ALLOWED: dict[str, set[str]] = {
     "commands": {*BASE, "codes", "load", "semantics", "engine", "analysis", "checks"}
     | {"checker", "graph", "lookup", "matrix", "plan", "report", "responsibilities"}
     | {"session", "casein", "casetest", "output", "dispatcher", "store", "service", "web"}
-    | {"text", "snapshot", "workbook", "diff", "sheets", "township"},
+    | {"text", "snapshot", "workbook", "diff", "sheets", "township", "lsp"},
     "cli": {*BASE, "commands", "gcpause", "version"},
     "__main__": {"cli"},
     "package": set(),

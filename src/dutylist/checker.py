@@ -11,14 +11,18 @@ from pathlib import Path
 from dutylist.checks import run_checks
 from dutylist.findings import Finding
 from dutylist.load.build import Loaded, load_catalog
+from dutylist.load.files import Sources
 from dutylist.lookup import Lookup
 from dutylist.model import Catalog
 
 
-def check_folder(folder: Path, today: dt.date | None = None) -> tuple[Loaded, list[Finding]]:
+def check_folder(
+    folder: Path, today: dt.date | None = None, sources: Sources | None = None
+) -> tuple[Loaded, list[Finding]]:
     """Load one catalogue and return it with all findings, sorted by position; overdue
-    tasks are judged against `today` (default: the real date)."""
-    loaded = load_catalog(folder)
+    tasks are judged against `today` (default: the real date); `sources`: an editor's
+    open files."""
+    loaded = load_catalog(folder, sources)
     findings = [*loaded.findings, *run_checks(loaded, today)]
     if loaded.catalog is not None:
         findings = [_name_for_id_hint(f, loaded.catalog) for f in findings]

@@ -26,6 +26,7 @@ from dutylist.commands import (
     graph,
     importing,
     lists,
+    lsp,
     matrix,
     replay,
     schema,
@@ -64,6 +65,7 @@ COMMANDS = (
     export,
     importing,
     lists,
+    lsp,
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from dutylist.codes import finding
 from dutylist.findings import Finding, Location
-from dutylist.load.files import REQUIRED_FILES, ReadFile, display_path, read_file
+from dutylist.load.files import REQUIRED_FILES, ReadFile, Sources, display_path, read_file
 from dutylist.load.limits import Budget
 from dutylist.load.paths import CATALOG_FILES, listing
 from dutylist.load.yamlread import LocList, LocMap
@@ -94,7 +94,9 @@ class Loaded:
         return kinds
 
 
-def load_catalog(folder: Path) -> Loaded:
+def load_catalog(folder: Path, sources: Sources | None = None) -> Loaded:
+    """The catalogue in `folder`; `sources`: an editor's open files and what it has read
+    already (`dutylist lsp`)."""
     findings: list[Finding] = []
     budget = Budget()  # shared by every file of the catalogue, rules included
     home = _real(folder)
@@ -108,7 +110,7 @@ def load_catalog(folder: Path) -> Loaded:
     # catalog.yaml says where the rules folder is, so it is read first and may only link
     # within the catalogue folder; every other file may link within either folder
     catalog_file = (
-        read_file(folder / "catalog.yaml", "catalog", (home,), budget)
+        read_file(folder / "catalog.yaml", "catalog", (home,), budget, sources)
         if "catalog.yaml" in names
         else None
     )
@@ -119,11 +121,13 @@ def load_catalog(folder: Path) -> Loaded:
         if name == "catalog.yaml":
             continue
         if name in CATALOG_FILES:
-            files.append(read_file(folder / name, CATALOG_FILES[name], tree, budget))
+            files.append(read_file(folder / name, CATALOG_FILES[name], tree, budget, sources))
         elif Path(name).suffix in YAML_SUFFIXES:
             findings.append(_unknown_file(folder / name))
     rule_files = (
-        [] if rules_folder is None else _read_rules(rules_folder, tree, budget, findings, listings)
+        []
+        if rules_folder is None
+        else _read_rules(rules_folder, tree, budget, findings, listings, sources)
     )
     files.sort(key=lambda read: read.path.name)
     by_kind = {f.kind: f for f in files}
@@ -144,10 +148,11 @@ def _read_rules(
     budget: Budget,
     findings: list[Finding],
     listings: dict[str, tuple[str, ...]],
+    sources: Sources | None = None,
 ) -> list[ReadFile]:
     names = _listing(rules_folder, findings, listings)
     return [
-        read_file(rules_folder / name, "rules", tree, budget)
+        read_file(rules_folder / name, "rules", tree, budget, sources)
         for name in names
         if Path(name).suffix in YAML_SUFFIXES
     ]

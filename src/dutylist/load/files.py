@@ -75,8 +75,23 @@ def link_outside(path: Path, tree: Sequence[Path]) -> str | None:
     return str(target)
 
 
+@dataclass
+class Sources:
+    """What an editor holds (`dutylist lsp`): the text of each open file, by absolute
+    path, read instead of the disk; and each file already read, by path and digest of
+    its bytes, reused as it is when its bytes are unchanged (only an edited file is
+    parsed and validated again)."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    parsed: dict[tuple[str, str], ReadFile] = field(default_factory=dict)
+
+
 def read_file(
-    path: Path, kind: str, tree: Sequence[Path] = (), budget: Budget | None = None
+    path: Path,
+    kind: str,
+    tree: Sequence[Path] = (),
+    budget: Budget | None = None,
+    sources: Sources | None = None,
 ) -> ReadFile:
     """Read and validate one file; `tree` are the resolved folders it may link into."""
     result = ReadFile(path, kind)
@@ -87,8 +102,17 @@ def read_file(
         )
         return result
     try:
-        data = read_bytes(path, budget)
-        result.digest = hashlib.sha256(data).hexdigest()
+        held = sources.texts.get(os.path.abspath(path)) if sources is not None else None
+        data = held.encode("utf-8") if held is not None else read_bytes(path, budget)
+        digest = hashlib.sha256(data).hexdigest()
+        if sources is not None:
+            earlier = sources.parsed.get((os.path.abspath(path), digest))
+            if earlier is not None and earlier.kind == kind:
+                return earlier
+            for key in [k for k in sources.parsed if k[0] == os.path.abspath(path)]:
+                del sources.parsed[key]  # only the latest reading of a file is kept
+            sources.parsed[(os.path.abspath(path), digest)] = result
+        result.digest = digest
         result.real = os.path.realpath(path)
         document = parse_document(decode(data), budget)
     except YamlRefused as refused:
