@@ -56,13 +56,13 @@ ALLOWED: dict[str, set[str]] = {
     "store": set(),  # the whistle store knows nothing of catalogues: it keeps what it is given
     # the desk: the engine's answers and the store's log, and who may do what
     "service": {*BASE, "casein", "dispatcher", "engine", "lookup", "report", "session", "store"}
-    | {"workdays", "checker"},
+    | {"workdays", "checker", "dated"},
     # the HTTP face: a client of the desk, never of the engine or the store's tables
     "web": {*BASE, "service", "report", "store", "version", "matrix", "plan"},
     "commands": {*BASE, "codes", "load", "semantics", "engine", "analysis", "checks"}
     | {"checker", "graph", "lookup", "matrix", "plan", "report", "responsibilities"}
     | {"session", "casein", "casetest", "output", "dispatcher", "store", "service", "web"}
-    | {"text", "snapshot", "workbook", "diff", "sheets", "township", "lsp"},
+    | {"text", "snapshot", "workbook", "diff", "sheets", "township", "lsp", "dated"},
     "cli": {*BASE, "commands", "gcpause", "version"},
     "__main__": {"cli"},
     "package": set(),

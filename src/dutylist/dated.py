@@ -84,6 +84,13 @@ def period_of(catalog: Catalog, day: dt.date) -> Period:
     return next(p for p in periods(catalog) if p.holds_on(day))
 
 
+def local_day(when: dt.datetime) -> dt.date:
+    """The day a moment falls on where the desk is (this machine's time zone): a whistle
+    blown at 01:00 in Kunming on 1 January is answered by the list of 1 January, though
+    it is still 31 December in UTC."""
+    return when.astimezone().date() if when.tzinfo else when.date()
+
+
 def as_of(catalog: Catalog, day: dt.date) -> Catalog:
     """The catalogue in force on `day` (the catalogue itself when nothing is dated)."""
     if not is_dated(catalog):

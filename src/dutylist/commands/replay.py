@@ -136,13 +136,8 @@ def _from_yaml(path: Path) -> Iterator[Any]:
                       dict(case.with_))  # fmt: skip
 
 
-def _local_day(stamp: str) -> dt.date:
-    """The day a whistle was blown, in this machine's time zone (as the desk routes it)."""
-    when = dt.datetime.fromisoformat(stamp)
-    return when.astimezone().date() if when.tzinfo else when.date()
-
-
 def _from_store(db: str, since: dt.date | None) -> Iterator[Any]:
+    from dutylist.dated import local_day
     from dutylist.diff.replay import RawCase
 
     store = open_store(db)
@@ -158,7 +153,11 @@ def _from_store(db: str, since: dt.date | None) -> Iterator[Any]:
                     continue
                 values = timeline[0].data.get("values", {}) if timeline else {}
                 day = timeline[0].data.get("in_force_on") if timeline else None
-                blown = dt.date.fromisoformat(day) if day else _local_day(whistle.blown_at)
+                blown = (
+                    dt.date.fromisoformat(day)
+                    if day
+                    else local_day(dt.datetime.fromisoformat(whistle.blown_at))
+                )
                 yield RawCase(whistle.id, whistle.problem, whistle.place, values, blown)
     finally:
         store.close()

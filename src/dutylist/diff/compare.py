@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dutylist.dated import as_of, is_dated
+from dutylist.dated import Period, as_of, is_dated
 from dutylist.diff.inventory import ItemChanges, item_changes
 from dutylist.diff.routing import Region, dated_routing_changes, routing_changes
 from dutylist.diff.sides import Side
@@ -73,13 +73,8 @@ def _on(side: Side, day: dt.date | None) -> Side:
     if day is None:
         return side
     catalog = as_of(side.catalog, day) if side.catalog is not None else None
-    holding = [f for f in side.findings if f.period is None or _holds(f.period, day)]
+    holding = [f for f in side.findings if f.period is None or Period(*f.period).holds_on(day)]
     return Side(f"{side.label}@{day.isoformat()}", catalog, holding)
-
-
-def _holds(period: tuple[dt.date | None, dt.date | None], day: dt.date) -> bool:
-    start, end = period
-    return (start is None or start <= day) and (end is None or day <= end)
 
 
 def compare_catalogs(old: Catalog, new: Catalog) -> list[Region]:

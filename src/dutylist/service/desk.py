@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dutylist.casein import Case, CaseReader
+from dutylist.dated import local_day
 from dutylist.dispatcher import Dispatcher
 from dutylist.engine.answer import Answer
 from dutylist.engine.considered import Considered, considered
@@ -161,8 +162,7 @@ class Desk:
         access.require_signed_in(caller)
         _check_text("text", text)
         when = dt.datetime.fromisoformat(at) if at else dt.datetime.now(dt.UTC)
-        # a dated list answers by the day of the blow, in the desk's own time zone
-        day = when.astimezone().date() if when.tzinfo else when.date()
+        day = local_day(when)  # a dated list answers by the day of the blow
         session, case, answer = self.route(problem, place, raw, day)
         catalog = session.catalog
         routed = answer_json(answer, catalog)
