@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,21 @@ def _session(script: Callable[[Editor], Awaitable[None]], lang: str = "en") -> N
         finally:
             await asyncio.wait_for(editor.stop(), TIMEOUT)
 
-    asyncio.run(run())
+    # in a thread of its own: another test's browser may hold this thread's event loop
+    failures: list[BaseException] = []
+
+    def in_thread() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as error:  # handed to the test below
+            failures.append(error)
+
+    worker = threading.Thread(target=in_thread)
+    worker.start()
+    worker.join(TIMEOUT * 6)
+    assert not worker.is_alive(), "the language server session did not end"
+    if failures:
+        raise failures[0]
 
 
 def _open(editor: Editor, path: Path, text: str | None = None) -> str:
