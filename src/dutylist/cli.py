@@ -141,7 +141,8 @@ def _lang_of_words(words: Sequence[str]) -> Lang:
 
 def _help_for(words: Sequence[str]) -> str:
     """The hint of a usage error that brings none: the help of the command in question."""
-    names = {command.__name__.rsplit(".", 1)[-1] for command in COMMANDS}
+    # a module named otherwise than its command (`import` is a Python keyword) says NAME
+    names = {getattr(command, "NAME", command.__name__.rsplit(".", 1)[-1]) for command in COMMANDS}
     command = next((word for word in words if word in names), None)
     return f"see: dutylist {command} --help" if command else "see: dutylist --help"
 

@@ -15,6 +15,7 @@ from dutylist.commands.common import (
     lang_of,
 )
 
+NAME = "import"  # the command's name: `import` cannot name a module
 EXAMPLES = """\
 examples:
   dutylist import 鼓楼街道履职事项清单.xlsx --into catalogs/gulou --from catalogs/panlong
@@ -37,7 +38,7 @@ knows, two leads in one cell, a formula where a name is due, a file that cannot 
 def add(commands: argparse._SubParsersAction) -> None:
     parser = add_subcommand(
         commands,
-        "import",
+        NAME,
         "a published list from a spreadsheet (xlsx, csv) into a catalogue",
         "Read a 权责清单 or 履职事项清单 sheet and write it as a catalogue.",
         EXAMPLES,
