@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -71,13 +71,34 @@ def change_days(catalog: Catalog) -> list[dt.date]:
 
 def periods(catalog: Catalog) -> list[Period]:
     """The periods between change days, covering every day: [ALWAYS] when undated."""
-    days = change_days(catalog)
+    return periods_between(change_days(catalog))
+
+
+def periods_between(days: Sequence[dt.date]) -> list[Period]:
+    """The periods that sorted change days cut time into, covering every day."""
     if not days:
         return [ALWAYS]
     found = [Period(None, days[0] - ONE_DAY)]
     found += [Period(a, b - ONE_DAY) for a, b in itertools.pairwise(days)]
     found.append(Period(days[-1], None))
     return found
+
+
+def runs(numbers: Iterable[int]) -> list[list[int]]:
+    """Increasing numbers (of periods) grouped where they follow each other: what holds
+    in consecutive periods holds over their union."""
+    found: list[list[int]] = []
+    for number in numbers:
+        if found and found[-1][-1] == number - 1:
+            found[-1].append(number)
+        else:
+            found.append([number])
+    return found
+
+
+def joined(spans: Sequence[Period], run: Sequence[int]) -> Period:
+    """The period from the first of a run to the last."""
+    return Period(spans[run[0]].start, spans[run[-1]].end)
 
 
 def period_of(catalog: Catalog, day: dt.date) -> Period:

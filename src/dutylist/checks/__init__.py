@@ -27,7 +27,7 @@ from dutylist.checks import (
     references,
     tasks,
 )
-from dutylist.dated import Period, as_of, periods
+from dutylist.dated import Period, as_of, joined, periods, runs
 from dutylist.findings import Finding, Severity
 from dutylist.load.build import Loaded
 
@@ -100,14 +100,8 @@ def _by_period(check: Check, loaded: Loaded, spans: list[Period]) -> list[Findin
             seen.setdefault(key, (found, []))[1].append(number)
     merged = []
     for found, numbers in seen.values():
-        runs: list[list[int]] = []
-        for number in numbers:
-            if runs and runs[-1][-1] == number - 1:
-                runs[-1].append(number)
-            else:
-                runs.append([number])
-        for run in runs:
-            first, last = spans[run[0]], spans[run[-1]]
-            always = first.start is None and last.end is None
-            merged.append(found if always else replace(found, period=(first.start, last.end)))
+        for run in runs(numbers):
+            period = joined(spans, run)
+            always = period.start is None and period.end is None
+            merged.append(found if always else replace(found, period=(period.start, period.end)))
     return merged

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dutylist.codes import finding
-from dutylist.dated import ONE_DAY, Period, as_of, is_dated, periods
+from dutylist.dated import ONE_DAY, as_of, is_dated, joined, periods, runs
 from dutylist.findings import Finding, Location
 from dutylist.load.build import Loaded
 from dutylist.model import Catalog, Duty, in_force
@@ -58,33 +58,20 @@ def _out_of_force(catalog: Catalog) -> Iterator[Finding]:
         unit = catalog.units.get(unit_id)
         if unit is None:  # a kind of unit (a blower), or unknown: DL201 says so
             continue
-        missing = [p for p in spans if in_force(item, p.a_day()) and not in_force(unit, p.a_day())]
-        for run in _runs(spans, missing):
+        missing = [
+            n
+            for n, p in enumerate(spans)
+            if in_force(item, p.a_day()) and not in_force(unit, p.a_day())
+        ]
+        for run in (joined(spans, numbers) for numbers in runs(missing)):
             yield finding(
                 "DL209",
                 location,
                 args={"what": what, "item": item.id, "field": field, "unit": unit_id,
-                      "period": _text(run)},
+                      "period": run.as_text()},
                 subjects=[item.id, unit_id],
                 period=(run.start, run.end),
             )  # fmt: skip
-
-
-def _runs(spans: list[Period], chosen: list[Period]) -> list[Period]:
-    """Chosen periods merged where they follow each other."""
-    runs: list[Period] = []
-    for period in spans:
-        if period not in chosen:
-            continue
-        if runs and runs[-1].end is not None and runs[-1].end + ONE_DAY == period.start:
-            runs[-1] = Period(runs[-1].start, period.end)
-        else:
-            runs.append(period)
-    return runs
-
-
-def _text(period: Period) -> str:
-    return period.as_text()
 
 
 # -- DL311 ---------------------------------------------------------------------------------

@@ -77,11 +77,6 @@ def _on(side: Side, day: dt.date | None) -> Side:
     return Side(f"{side.label}@{day.isoformat()}", catalog, holding)
 
 
-def compare_catalogs(old: Catalog, new: Catalog) -> list[Region]:
-    """The routing regions alone, for callers holding two models (replay, round trips)."""
-    return routing_changes(Compiled(old), Compiled(new))
-
-
 def findings_changed(
     old: Sequence[Finding], new: Sequence[Finding]
 ) -> tuple[list[Finding], list[Finding]]:

@@ -21,6 +21,7 @@ from dutylist.model import (
     Unit,
     Whistle,
 )
+from dutylist.report.conditions_text import condition_text
 
 
 @dataclass
@@ -99,25 +100,8 @@ def _compare(
 
 # -- what each kind of item says (what a reviewer would compare) --------------------------
 def when_text(conditions: Sequence[Condition]) -> str:
-    """A `when` written back the way a person reads it: 'stage=已建成, area_m2>=1000'."""
-    parts = []
-    symbols = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-    for c in conditions:
-        if c.equals is not None:
-            parts.append(f"{c.attribute}={'|'.join(_text(v) for v in c.equals)}")
-        if c.excludes is not None:
-            parts.append(f"{c.attribute}!={'|'.join(_text(v) for v in c.excludes)}")
-        for bound, limit in sorted((c.bounds or {}).items()):
-            parts.append(f"{c.attribute}{symbols[bound]}{_text(limit)}")
-    return ", ".join(parts) or "(always)"
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    """A `when` as it is written: 'stage: 已建成; area_m2: {gte: 1000}'."""
+    return "; ".join(condition_text(c) for c in conditions) or "(always)"
 
 
 def _unit(unit: Unit) -> dict[str, Any]:

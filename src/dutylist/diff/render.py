@@ -289,7 +289,7 @@ def render_markdown(diff: Diff, lang: Lang) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _outcome_json(outcome: Outcome) -> dict[str, Any]:
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
     return {
         "status": outcome.status,
         "lead": outcome.lead,
@@ -310,8 +310,8 @@ def _region_json(region: Region, lang: Lang, on: Any = None) -> dict[str, Any]:
         "problem": region.problem,
         "left_out": list(region.left_out),
         "changes": sorted(region.changes),
-        "old": _outcome_json(region.old),
-        "new": _outcome_json(region.new),
+        "old": outcome_json(region.old),
+        "new": outcome_json(region.new),
         "cells": region.cells,
         "places": region.places,
         "where": {

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from dutylist.diff.render import change_text_of
+from dutylist.diff.render import change_text_of, outcome_json
 from dutylist.diff.replay import KINDS, Replay, Replayed
 from dutylist.i18n import Lang
 from dutylist.report.table import table_lines
@@ -87,17 +86,6 @@ def render_tables(result: Replay, old: str, new: str, lang: Lang, markdown: bool
     return "\n".join(lines) + "\n"
 
 
-def _outcome(outcome: Any) -> dict[str, Any]:
-    return {
-        "status": outcome.status,
-        "lead": outcome.lead,
-        "support": list(outcome.support),
-        "whistle": outcome.whistle,
-        "respond_within_minutes": outcome.respond_within_minutes,
-        "respond_within_working_days": outcome.respond_within_working_days,
-    }
-
-
 def render_json(result: Replay, old: str, new: str, lang: Lang) -> str:
     report = {
         "old": old,
@@ -120,8 +108,8 @@ def render_json(result: Replay, old: str, new: str, lang: Lang) -> str:
                 "with": dict(c.case.values),
                 "kind": c.kind,
                 "street": c.street,
-                "old": _outcome(c.old),
-                "new": _outcome(c.new),
+                "old": outcome_json(c.old),
+                "new": outcome_json(c.new),
                 "why_not": [e.localised(lang)[0] if e is not None else None for e in c.why_not],
             }
             for c in result.changed()

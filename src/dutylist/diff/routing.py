@@ -11,14 +11,14 @@ answers and is not swept.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dutylist.dated import ONE_DAY, Period, as_of, change_days
+from dutylist.dated import as_of, change_days, periods_between
 from dutylist.engine.index import IndexEngine
 from dutylist.model import Catalog, Condition, Rule
+from dutylist.report.conditions_text import condition_text
 from dutylist.semantics.cells import CellSpace, cell_space
 from dutylist.semantics.compiled import Compiled
 from dutylist.semantics.joint import JointCell, JointSpace
@@ -179,10 +179,7 @@ def dated_routing_changes(old: Catalog, new: Catalog) -> list[Region]:
     """Two catalogues of which one is dated, compared on every day: period by period of
     both sides' change days, each region with the days it holds on. A change that holds
     alike in following periods is one region over all of them."""
-    days = sorted(set(change_days(old)) | set(change_days(new)))
-    spans = [Period(None, days[0] - ONE_DAY)] if days else [Period(None, None)]
-    spans += [Period(a, b - ONE_DAY) for a, b in itertools.pairwise(days)]
-    spans += [Period(days[-1], None)] if days else []
+    spans = periods_between(sorted(set(change_days(old)) | set(change_days(new))))
     merged: list[Region] = []
     last: dict[tuple[Any, ...], Region] = {}
     for period in spans:
@@ -299,12 +296,9 @@ def _deciders(compiled: Compiled, problem: str, written: _Written) -> tuple[Any,
     return (item.attributes, item.category, attributes, tuple(duties), tuple(rules))
 
 
-def _when(conditions: Iterable[Condition]) -> tuple[Any, ...]:
+def _when(conditions: Iterable[Condition]) -> tuple[str, ...]:
     """A `when` as what it says, without where it was written."""
-    return tuple(
-        (c.attribute, c.equals, c.excludes, tuple(sorted((c.bounds or {}).items())))
-        for c in conditions
-    )
+    return tuple(condition_text(c) for c in conditions)
 
 
 def _rule(rule: Rule) -> tuple[Any, ...]:

@@ -22,7 +22,6 @@ from dutylist.checker import check_folder
 from dutylist.findings import Finding, Location
 from dutylist.load.build import Loaded
 from dutylist.load.files import Sources
-from dutylist.load.paths import CATALOG_FILES
 from dutylist.model import Catalog
 
 ID_CHARS = r"A-Za-z0-9._\-"
@@ -145,7 +144,3 @@ def _definitions(catalog: Catalog | None) -> dict[str, list[Definition]]:
     for whistle in catalog.whistles.values():
         add("whistle", whistle, whistle.name, whistle.blower)
     return found
-
-
-def is_catalogue_file(path: Path) -> bool:
-    return path.name in CATALOG_FILES or path.suffix in (".yaml", ".yml")

@@ -50,7 +50,11 @@ class Grid:
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
     suffix = path.suffix.lower()
     try:
-        head = path.read_bytes()[:8] if path.is_file() else b""
+        if path.is_file():
+            with path.open("rb") as stream:
+                head = stream.read(len(OLE_MAGIC))
+        else:
+            head = b""
     except OSError as error:
         raise SheetError(f"cannot read {path}: {error.strerror}", None) from None
     if not path.is_file():
