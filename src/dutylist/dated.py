@@ -101,10 +101,6 @@ def joined(spans: Sequence[Period], run: Sequence[int]) -> Period:
     return Period(spans[run[0]].start, spans[run[-1]].end)
 
 
-def period_of(catalog: Catalog, day: dt.date) -> Period:
-    return next(p for p in periods(catalog) if p.holds_on(day))
-
-
 def local_day(when: dt.datetime) -> dt.date:
     """The day a moment falls on where the desk is (this machine's time zone): a whistle
     blown at 01:00 in Kunming on 1 January is answered by the list of 1 January, though

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dutylist import snapshot
-from dutylist.dated import Period, as_of, is_dated, period_of
+from dutylist.dated import Period, as_of, is_dated, periods
 from dutylist.errors import UsageError
 from dutylist.findings import Finding, Severity
 from dutylist.i18n import Lang
@@ -65,12 +65,18 @@ class Session:
         """Whether anything in it holds only from or until a date."""
         return is_dated(self.catalog)
 
+    @cached_property
+    def periods(self) -> list[Period]:
+        """The periods between change days, worked out once (a desk asks for every blow)."""
+        return periods(self.catalog)
+
     def on(self, day: dt.date | None) -> Compiled:
         """The catalogue compiled as in force on `day` (default today); the whole one when
         nothing in it is dated."""
         if not self.dated:
             return self.compiled
-        period = period_of(self.catalog, day or dt.date.today())
+        wanted = day or dt.date.today()
+        period = next(p for p in self.periods if p.holds_on(wanted))
         found = self._periods.get(period)
         if found is None:
             found = self._periods[period] = Compiled(as_of(self.catalog, period.a_day()))
