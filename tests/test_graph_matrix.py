@@ -19,7 +19,7 @@ from tests.conftest import REPO
 PANLONG = str(REPO / "catalogs" / "panlong")
 
 
-@pytest.mark.parametrize("module", [dutylist.graph, dutylist.checks.cycles, dutylist.model])
+@pytest.mark.parametrize("module", [dutylist.checks.cycles, dutylist.model])
 def test_docstring_examples_run(module: object) -> None:
     failures, tried = doctest.testmod(module)  # type: ignore[arg-type]
     assert tried > 0 and failures == 0

@@ -43,7 +43,7 @@ ALLOWED: dict[str, set[str]] = {
     "workbook": {*BASE, "matrix", "plan", "report"},  # the printable export
     "sheets": {*BASE, "lookup"},  # reading published lists from spreadsheets
     # the language server: a client of the checker, as an editor sees it
-    "lsp": {*BASE, "checker", "load", "version"},
+    "lsp": {*BASE, "checker", "load", "gcpause", "version"},
     "checker": {*BASE, "codes", "load", "checks", "lookup"},
     "snapshot": {*BASE, "load", "version"},
     "session": {*BASE, "load", "checks", "checker", "semantics", "snapshot", "dated"},

@@ -17,13 +17,17 @@ from dutylist.model import Catalog
 
 
 def check_folder(
-    folder: Path, today: dt.date | None = None, sources: Sources | None = None
+    folder: Path,
+    today: dt.date | None = None,
+    sources: Sources | None = None,
+    earlier: Loaded | None = None,
 ) -> tuple[Loaded, list[Finding]]:
     """Load one catalogue and return it with all findings, sorted by position; overdue
     tasks are judged against `today` (default: the real date); `sources`: an editor's
-    open files."""
+    open files and earlier readings; `earlier`: a check of this catalogue before an
+    edit, whose analyses of unchanged problems are reused."""
     loaded = load_catalog(folder, sources)
-    findings = [*loaded.findings, *run_checks(loaded, today)]
+    findings = [*loaded.findings, *run_checks(loaded, today, earlier)]
     if loaded.catalog is not None:
         findings = [_name_for_id_hint(f, loaded.catalog) for f in findings]
         findings = _with_sources(findings, loaded.catalog)

@@ -8,15 +8,11 @@ needs, holds, blows, reports, sounds, also-report, escalates-to, applies-to, pha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import networkx as nx
 
 from dutylist.findings import Location
 from dutylist.model import Catalog, Rule
 from dutylist.semantics.compiled import Compiled
-
-SUMMONING = ("lead", "support", "also-report", "escalates-to", "reports")
 
 
 def node(kind: str, item_id: str) -> str:
@@ -109,26 +105,3 @@ def _rule(graph: nx.MultiDiGraph, rule: Rule, problems: frozenset[str]) -> None:
         graph.add_edge(key, node("unit", step.to), relation="escalates-to", **when)
     for problem in sorted(problems):
         graph.add_edge(key, node("problem", problem), relation="applies-to")
-
-
-def unreached_units(
-    graph: nx.MultiDiGraph, kinds: tuple[str, ...] = ("department", "public-unit")
-) -> Iterator[str]:
-    """Units of `kinds` that no duty, rule or whistle summons (no lead, support,
-    also-report or escalation edge in, no reports edge out).
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("unit:a", kind="unit", id="a", unit_kind="department")
-    >>> g.add_node("unit:b", kind="unit", id="b", unit_kind="department")
-    >>> g.add_edge("duty:D1", "unit:a", relation="lead")
-    0
-    >>> list(unreached_units(g))
-    ['b']
-    """
-    for key, data in graph.nodes(data=True):
-        if data.get("kind") != "unit" or data.get("unit_kind") not in kinds:
-            continue
-        incoming = {d["relation"] for _, _, d in graph.in_edges(key, data=True)}
-        outgoing = {d["relation"] for _, _, d in graph.out_edges(key, data=True)}
-        if not (incoming | outgoing) & set(SUMMONING) and "blows" not in outgoing:
-            yield str(data["id"])

@@ -202,10 +202,18 @@ class Sweep:
         return sum(p.cells for p in self.problems.values())
 
 
-def sweep(compiled: Compiled) -> Sweep:
+def sweep(compiled: Compiled, earlier: Sweep | None = None) -> Sweep:
+    """Every problem swept; `earlier`: the sweep of an earlier compilation whose result
+    for a problem is kept when the problem's compilation was reused (`Compiled`)."""
+    before = earlier.problems if earlier is not None else {}
     return Sweep(
         {
-            pid: sweep_problem(compiled, compiled_problem)
+            pid: _kept(before.get(pid), compiled_problem)
+            or sweep_problem(compiled, compiled_problem)
             for pid, compiled_problem in compiled.problems.items()
         }
     )
+
+
+def _kept(before: ProblemSweep | None, compiled_problem: CompiledProblem) -> ProblemSweep | None:
+    return before if before is not None and before.compiled_problem is compiled_problem else None

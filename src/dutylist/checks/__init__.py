@@ -14,6 +14,7 @@ from typing import Any
 
 from dutylist.checks import (
     blowers,
+    context,
     coverage,
     cycles,
     dates,
@@ -63,11 +64,25 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def run_checks(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
+def run_checks(
+    loaded: Loaded, today: dt.date | None = None, earlier: Loaded | None = None
+) -> list[Finding]:
     """Every check's findings; the analyses only over a sound model. Overdue tasks and
-    completion dates are judged against `today` (default: the real date)."""
+    completion dates are judged against `today` (default: the real date). `earlier`: a
+    check of the catalogue before an edit, whose analyses of unchanged problems are
+    reused (the findings are the same as without it)."""
     if loaded.catalog is None:
         return []
+    if earlier is not None:
+        context.reuse(loaded, earlier)
+    try:
+        return _run_checks(loaded, today)
+    finally:
+        context.done_reusing(loaded)
+
+
+def _run_checks(loaded: Loaded, today: dt.date | None) -> list[Finding]:
+    assert loaded.catalog is not None
     day = today or dt.date.today()
     findings: list[Finding] = []
     spans = periods(loaded.catalog)

@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Sequence, Set
+from functools import partial
 from typing import Any
 
+from dutylist.checks.context import ItemMemo
 from dutylist.codes import finding
 from dutylist.findings import Finding, Location
 from dutylist.load.build import Loaded
 from dutylist.lookup import Lookup, did_you_mean
-from dutylist.model import PLACE_KINDS, UNIT_KINDS, Attribute, Catalog, Condition, Located, Problem
+from dutylist.model import (
+    PLACE_KINDS,
+    UNIT_KINDS,
+    Attribute,
+    Catalog,
+    Condition,
+    Duty,
+    Located,
+    Problem,
+    Rule,
+)
 
 CODES = ("DL201", "DL203", "DL204", "DL205", "DL206", "DL208", "DL108")
 RULE_ONLY_KEYS = ("problem", "category")
@@ -98,8 +110,16 @@ def check(loaded: Loaded) -> Iterator[Finding]:
     yield from _root(catalog, resolve)
     yield from _units(catalog, resolve)
     yield from _problems(catalog, resolve)
-    yield from _duties(catalog, resolve)
-    yield from _rules(catalog, resolve)
+    # what a duty's or a rule's references resolve against (a city has ten thousand
+    # duties: after an edit, only the entries read again are looked at)
+    frame = (catalog.units, catalog.problems, catalog.attributes, catalog.whistles,
+             resolve.broken)  # fmt: skip
+    duties = ItemMemo(loaded, "references of duties", frame)
+    for duty in catalog.duties:
+        yield from duties.findings(duty, partial(_duty, duty, catalog, resolve))
+    rules = ItemMemo(loaded, "references of rules", frame)
+    for rule in catalog.rules:
+        yield from rules.findings(rule, partial(_rule, rule, catalog, resolve))
     yield from _whistles(catalog, resolve)
     yield from _tasks(catalog, resolve)
     yield from _cases(catalog, resolve)
@@ -136,20 +156,19 @@ def _problems(catalog: Catalog, resolve: _Resolver) -> Iterator[Finding]:
             )
 
 
-def _duties(catalog: Catalog, resolve: _Resolver) -> Iterator[Finding]:
-    for duty in catalog.duties:
-        yield from resolve.problem(duty.problem, duty.at("problem"), duty.id)
-        yield from resolve.unit(duty.lead, duty.at("lead"), duty.id)
-        yield from resolve.units_of(duty.support, duty, "support", duty.id)
-        problem = catalog.problems.get(duty.problem)
-        for condition in duty.when:
-            if condition.attribute == "at":
-                yield from _places(condition, catalog, resolve, duty.id)
-            elif problem is not None and condition.attribute not in problem.attributes:
-                if condition.attribute not in resolve.broken.get("attributes", ()):
-                    yield _undeclared(duty.id, condition, problem)
-            elif condition.attribute in catalog.attributes:
-                yield from _values(condition, catalog.attributes[condition.attribute], duty.id)
+def _duty(duty: Duty, catalog: Catalog, resolve: _Resolver) -> Iterator[Finding]:
+    yield from resolve.problem(duty.problem, duty.at("problem"), duty.id)
+    yield from resolve.unit(duty.lead, duty.at("lead"), duty.id)
+    yield from resolve.units_of(duty.support, duty, "support", duty.id)
+    problem = catalog.problems.get(duty.problem)
+    for condition in duty.when:
+        if condition.attribute == "at":
+            yield from _places(condition, catalog, resolve, duty.id)
+        elif problem is not None and condition.attribute not in problem.attributes:
+            if condition.attribute not in resolve.broken.get("attributes", ()):
+                yield _undeclared(duty.id, condition, problem)
+        elif condition.attribute in catalog.attributes:
+            yield from _values(condition, catalog.attributes[condition.attribute], duty.id)
 
 
 def _undeclared(duty_id: str, condition: Condition, problem: Problem) -> Finding:
@@ -162,17 +181,16 @@ def _undeclared(duty_id: str, condition: Condition, problem: Problem) -> Finding
     return finding("DL204", condition.loc, args=args, subjects=[duty_id, problem.id])
 
 
-def _rules(catalog: Catalog, resolve: _Resolver) -> Iterator[Finding]:
-    for rule in catalog.rules:
-        for condition in rule.when:
-            yield from _rule_condition(condition, catalog, resolve, rule.id)
-        if rule.whistle is not None:
-            yield from resolve.known(
-                "whistle", "whistles", catalog.whistles, rule.whistle, rule.at("whistle"), rule.id
-            )
-        for step in rule.escalate or ():
-            yield from resolve.unit(step.to, step.loc, rule.id)
-        yield from resolve.units_of(rule.also_report, rule, "also_report", rule.id)
+def _rule(rule: Rule, catalog: Catalog, resolve: _Resolver) -> Iterator[Finding]:
+    for condition in rule.when:
+        yield from _rule_condition(condition, catalog, resolve, rule.id)
+    if rule.whistle is not None:
+        yield from resolve.known(
+            "whistle", "whistles", catalog.whistles, rule.whistle, rule.at("whistle"), rule.id
+        )
+    for step in rule.escalate or ():
+        yield from resolve.unit(step.to, step.loc, rule.id)
+    yield from resolve.units_of(rule.also_report, rule, "also_report", rule.id)
 
 
 def _rule_condition(

@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 
 from dutylist.codes import finding
 from dutylist.findings import Finding, Location
-from dutylist.load.files import REQUIRED_FILES, ReadFile, Sources, display_path, read_file
+from dutylist.load.files import (
+    REQUIRED_FILES,
+    BuiltEntry,
+    ReadFile,
+    Sources,
+    display_path,
+    read_file,
+)
 from dutylist.load.limits import Budget
 from dutylist.load.paths import CATALOG_FILES, listing
 from dutylist.load.yamlread import LocList, LocMap
@@ -137,8 +144,10 @@ def load_catalog(folder: Path, sources: Sources | None = None) -> Loaded:
     loaded = Loaded(folder, None, findings, files, listings=listings)
     if catalog_file is None or not _catalog_core_ok(catalog_file):
         return loaded
-    builder = _ModelBuilder(loaded)
+    builder = _ModelBuilder(loaded, sources.built if sources is not None else None)
     loaded.catalog = builder.build(catalog_file, by_kind, rule_files, rules_folder)
+    if sources is not None:
+        sources.built = builder.built
     return loaded
 
 
@@ -232,8 +241,12 @@ def _real(path: Path) -> Path:
 
 
 class _ModelBuilder:
-    def __init__(self, loaded: Loaded) -> None:
+    def __init__(self, loaded: Loaded, built_before: dict[int, BuiltEntry] | None) -> None:
         self.loaded = loaded
+        # entry → (the entry, its file, its item, what building it reported), kept when
+        # the catalogue is read for an editor: this build's, and the last build's to reuse
+        self.built_before = built_before
+        self.built: dict[int, BuiltEntry] = {}
         self.first_seen: dict[tuple[str, str], Location] = {}
         # (kind, id) → the periods it was written for, and where
         self.versions: dict[tuple[str, str], list[tuple[Effective | None, Location]]] = {}
@@ -293,7 +306,7 @@ class _ModelBuilder:
         for index, entry in enumerate(items):
             if not isinstance(entry, LocMap):
                 continue
-            if file.item_is_bad(key, index):
+            if file.bad_paths and file.item_is_bad(key, index):
                 entry_id = entry.get("id")
                 if isinstance(entry_id, str):
                     self.loaded.broken_ids.setdefault(key, set()).add(entry_id)
@@ -312,11 +325,11 @@ class _ModelBuilder:
         make: Callable[[ReadFile, LocMap], T],
     ) -> dict[str, T]:
         table: dict[str, T] = {}
+        versioned = what in VERSIONED
         for read, index, entry in self._entries(file, key):
             item_id = entry["id"]
-            location = read.loc(entry.value_marks["id"])
-            made = make(read, entry)
-            if what in VERSIONED and self._is_version(what, item_id, made, read, entry):
+            made, location = self._made(read, entry, make)
+            if versioned and self._is_version(what, item_id, made, read, entry, location):
                 table[f"{item_id}#{index}"] = made  # another period of the same duty or rule
                 continue
             if self._is_duplicate(what, item_id, location):
@@ -324,21 +337,39 @@ class _ModelBuilder:
             table[item_id] = made
         return table
 
-    def _is_version(self, what: str, item_id: str, made: Any, read: ReadFile, e: LocMap) -> bool:
+    def _made(
+        self, read: ReadFile, entry: LocMap, make: Callable[[ReadFile, LocMap], T]
+    ) -> tuple[T, Location]:
+        """The entry's item and where its id is; an entry read before is not built again
+        (its item is immutable, and what building it reported is reported again)."""
+        if self.built_before is None:
+            return make(read, entry), read.loc(entry.value_marks["id"])
+        known = self.built_before.get(id(entry))
+        if known is not None and known[0] is entry and known[1] == read.shown:
+            if known[3]:
+                self.loaded.findings.extend(known[3])
+            self.built[id(entry)] = known
+            return known[2], known[4]
+        reported = len(self.loaded.findings)
+        made = make(read, entry)
+        location = read.loc(entry.value_marks["id"])
+        self.built[id(entry)] = (entry, read.shown, made, self.loaded.findings[reported:], location)
+        return made, location
+
+    def _is_version(
+        self, what: str, item_id: str, made: Any, read: ReadFile, e: LocMap, location: Location
+    ) -> bool:
         """A duty or rule id written again for another period (both with `effective`,
         the periods disjoint) is the same item in another period. Overlapping periods are
         DL210 and the later entry is left out; True when the entry is dealt with here."""
         effective = getattr(made, "effective", None)
         earlier = self.versions.setdefault((what, item_id), [])
-        if effective is None or any(other is None for other, _ in earlier):
-            earlier.append((effective, read.loc(e.value_marks["id"])))
-            return False
-        if not earlier:
-            earlier.append((effective, read.loc(e.value_marks["id"])))
+        if effective is None or not earlier or any(other is None for other, _ in earlier):
+            earlier.append((effective, location))
             return False
         clash = next((loc for other, loc in earlier if other and other.overlaps(effective)), None)
         if clash is None:
-            earlier.append((effective, read.loc(e.value_marks["id"])))
+            earlier.append((effective, location))
             return True
         self.loaded.findings.append(
             finding(
@@ -597,6 +628,6 @@ def read_cases(path: Path) -> tuple[list[Case], list[Finding]]:
     """A cases file on its own (what `replay` reads): its cases, and what is wrong with
     it (an entry with schema errors is left out and reported)."""
     read = read_file(path, "cases")
-    builder = _ModelBuilder(Loaded(path.parent, None, list(read.findings), [read]))
+    builder = _ModelBuilder(Loaded(path.parent, None, list(read.findings), [read]), None)
     cases = list(builder._cases(read))
     return cases, builder.loaded.findings

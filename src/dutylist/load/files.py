@@ -20,8 +20,9 @@ from dutylist.codes import finding
 from dutylist.findings import Finding, Location
 from dutylist.load.limits import Budget
 from dutylist.load.paths import display_path
-from dutylist.load.schema import SchemaProblem, validate
-from dutylist.load.text import decode, read_bytes
+from dutylist.load.schema import SchemaProblem, revalidate, validate
+from dutylist.load.splice import spliced
+from dutylist.load.text import charge, decode, read_bytes
 from dutylist.load.yamlread import YamlProblem, YamlRefused, parse_document
 
 REQUIRED_FILES = ("catalog.yaml", "units.yaml")
@@ -50,6 +51,9 @@ class ReadFile:
     # where the path led: what a snapshot of the model must be checked against
     digest: str | None = None
     real: str | None = None
+    nodes: int = 0  # YAML nodes read, counted against the catalogue's budget
+    problems: list[SchemaProblem] = field(default_factory=list)
+    text: str | None = None  # kept when read for an editor: its next edit is spliced in
 
     @cached_property
     def shown(self) -> str:
@@ -75,15 +79,23 @@ def link_outside(path: Path, tree: Sequence[Path]) -> str | None:
     return str(target)
 
 
+# an entry read, the file it is in (as shown), its model item, what building it
+# reported, and where its id is
+BuiltEntry = tuple[Any, str, Any, list[Finding], Location]
+
+
 @dataclass
 class Sources:
     """What an editor holds (`dutylist lsp`): the text of each open file, by absolute
-    path, read instead of the disk; and each file already read, by path and digest of
-    its bytes, reused as it is when its bytes are unchanged (only an edited file is
-    parsed and validated again)."""
+    path, read instead of the disk; and the latest reading of each file, reused as it
+    is while its bytes are unchanged, and after an edit the base on which only the
+    edited entries are read again (`load.splice`)."""
 
     texts: dict[str, str] = field(default_factory=dict)
-    parsed: dict[tuple[str, str], ReadFile] = field(default_factory=dict)
+    parsed: dict[str, ReadFile] = field(default_factory=dict)
+    # each entry's model item, by the entry read: an entry whose reading is reused is
+    # not built again (`load.build`)
+    built: dict[int, BuiltEntry] = field(default_factory=dict)
 
 
 def read_file(
@@ -101,20 +113,32 @@ def read_file(
             finding("DL007", result.loc((0, 0)), "DL007.outside", {"target": target})
         )
         return result
+    key = os.path.abspath(path)
+    earlier = sources.parsed.get(key) if sources is not None else None
     try:
-        held = sources.texts.get(os.path.abspath(path)) if sources is not None else None
-        data = held.encode("utf-8") if held is not None else read_bytes(path, budget)
+        held = sources.texts.get(key) if sources is not None else None
+        if held is None:
+            data = read_bytes(path, budget)
+        else:
+            data = held.encode("utf-8")
+            charge(data, budget)
         digest = hashlib.sha256(data).hexdigest()
+        if earlier is not None and earlier.kind == kind and earlier.digest == digest:
+            if budget is not None:
+                budget.nodes += earlier.nodes
+            return earlier
         if sources is not None:
-            earlier = sources.parsed.get((os.path.abspath(path), digest))
-            if earlier is not None and earlier.kind == kind:
-                return earlier
-            for key in [k for k in sources.parsed if k[0] == os.path.abspath(path)]:
-                del sources.parsed[key]  # only the latest reading of a file is kept
-            sources.parsed[(os.path.abspath(path), digest)] = result
+            sources.parsed[key] = result
         result.digest = digest
         result.real = os.path.realpath(path)
-        document = parse_document(decode(data), budget)
+        text = decode(data)
+        if sources is not None:
+            result.text = text
+        if earlier is not None and earlier.kind == kind and _splice_into(result, earlier, budget):
+            return result
+        before = budget.nodes if budget is not None else 0
+        document = parse_document(text, budget)
+        result.nodes = (budget.nodes - before) if budget is not None else 0
     except YamlRefused as refused:
         result.findings.append(_from_yaml_problem(result, refused.problem))
         return result
@@ -122,10 +146,33 @@ def read_file(
         result.findings.append(finding("DL105", result.loc((1, 1)), args={"key": TOP_KEY[kind]}))
         return result
     result.document = document
-    for problem in validate(kind, document):
+    _add_problems(result, validate(kind, document))
+    return result
+
+
+def _splice_into(result: ReadFile, earlier: ReadFile, budget: Budget | None) -> bool:
+    """Read `result` from `earlier` by parsing only the edited entries again; False when
+    that cannot be done (the whole text is parsed instead)."""
+    if earlier.text is None or earlier.document is None or result.text is None:
+        return False
+    budget = budget or Budget()
+    splice = spliced(
+        result.kind, earlier.document, earlier.nodes, earlier.text, result.text, budget
+    )
+    if splice is None or budget.nodes + splice.nodes > budget.max_nodes:
+        return False
+    budget.nodes += splice.nodes
+    result.nodes = splice.nodes
+    result.document = splice.document
+    _add_problems(result, revalidate(result.kind, splice, earlier.problems))
+    return True
+
+
+def _add_problems(result: ReadFile, problems: list[SchemaProblem]) -> None:
+    result.problems = problems
+    for problem in problems:
         result.findings.append(_from_schema_problem(result, problem))
         result.bad_paths.add(problem.path)
-    return result
 
 
 def _from_yaml_problem(file: ReadFile, problem: YamlProblem) -> Finding:

@@ -11,13 +11,14 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
+from dutylist.load.splice import Splice
 from dutylist.load.yamlread import LocList, LocMap, Mark, key_mark, value_mark
 
 if TYPE_CHECKING:
@@ -126,6 +127,44 @@ def validate(kind: str, document: Any) -> list[SchemaProblem]:
         problems.extend(_explain(error, document))
     problems.sort(key=lambda p: p.mark)
     return problems
+
+
+def revalidate(kind: str, splice: Splice, earlier: list[SchemaProblem]) -> list[SchemaProblem]:
+    """The schema problems of a spliced document: the earlier reading's outside the
+    entries read again (moved along when their number changed), and those entries'
+    own. A file's lists constrain nothing but each item, so this is exactly `validate`
+    of the whole document."""
+    key, first = splice.key, splice.first
+    moved = splice.added - splice.replaced
+    problems = []
+    for problem in earlier:
+        path = problem.path
+        if len(path) < 2 or path[0] != key or not isinstance(path[1], int) or path[1] < first:
+            problems.append(problem)
+        elif path[1] >= first + splice.replaced:
+            problems.append(replace(problem, path=(key, path[1] + moved, *path[2:])))
+    items = splice.document[key]
+    for index in range(first, first + splice.added):
+        problems.extend(_item_problems(kind, splice.document, key, items, index))
+    problems.sort(key=lambda p: p.mark)
+    return problems
+
+
+def _item_problems(
+    kind: str, document: LocMap, key: str, items: LocList, index: int
+) -> Iterator[SchemaProblem]:
+    """One list item's problems, found by validating a file that holds only that item
+    (so each problem's path and position are those of the whole file's validation)."""
+    alone = LocList(items.mark)
+    alone.append(items[index])
+    alone.item_marks = [items.item_marks[index]]
+    holder = LocMap(document.mark)
+    holder[key] = alone
+    holder.key_marks[key] = document.key_marks[key]
+    holder.value_marks[key] = document.value_marks[key]
+    for problem in validate(kind, holder):
+        if problem.path[:2] == (key, 0):
+            yield replace(problem, path=(key, index, *problem.path[2:]))
 
 
 def _explain(error: ValidationError, document: Any) -> Iterator[SchemaProblem]:

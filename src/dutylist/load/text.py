@@ -60,10 +60,16 @@ def read_bytes(path: Path, budget: Budget | None = None) -> bytes:
         raise _unreadable(path, error) from None
     finally:
         os.close(descriptor)
+    charge(data, budget)
+    return data
+
+
+def charge(data: bytes, budget: Budget | None) -> None:
+    """Count a file's bytes against its catalogue's budget; raise YamlRefused (DL007)
+    when they are too many. Bytes an editor holds count as bytes on disk do."""
     _check_size(len(data), budget)
     if budget is not None:
         budget.bytes += len(data)
-    return data
 
 
 def _check_size(size: int, budget: Budget | None) -> None:

@@ -19,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 
 from dutylist import __version__
 from dutylist.findings import Finding, Severity
+from dutylist.gcpause import QuietCollector
 from dutylist.i18n import Lang, default_lang
 from dutylist.load.schema import bundled_schema
 from dutylist.lsp.workspace import Checked, Workspace
@@ -63,16 +64,16 @@ class CatalogueServer(LanguageServer):
         self.workspace_state = Workspace()
         self.lang: Lang = default_lang()
         self.published: dict[Path, set[str]] = {}  # catalogue → the files given diagnostics
+        self.collector = QuietCollector()
 
 
 server = CatalogueServer()
 
 
 # -- diagnostics -----------------------------------------------------------------------------
-def _range(finding: Finding, text: str) -> t.Range:
+def _range(finding: Finding, lines: list[str]) -> t.Range:
     line = max(finding.location.line - 1, 0)
     column = max(finding.location.column - 1, 0)
-    lines = text.split("\n")
     here = lines[line] if line < len(lines) else ""
     end = column
     while end < len(here) and here[end] not in " ,]}#:\t":
@@ -82,14 +83,14 @@ def _range(finding: Finding, text: str) -> t.Range:
     return t.Range(t.Position(line, column), t.Position(line, end))
 
 
-def diagnostic(finding: Finding, text: str, lang: Lang) -> t.Diagnostic:
+def diagnostic(finding: Finding, lines: list[str], lang: Lang) -> t.Diagnostic:
     severity = (
         t.DiagnosticSeverity.Error
         if finding.severity is Severity.ERROR
         else t.DiagnosticSeverity.Warning
     )
     return t.Diagnostic(
-        range=_range(finding, text),
+        range=_range(finding, lines),
         message=finding.message(lang),
         severity=severity,
         code=finding.code,
@@ -106,8 +107,9 @@ def publish(ls: CatalogueServer, checked: Checked) -> None:
     files = {p.resolve() for p in ls.workspace_state.files_of(checked)} | set(by_file)
     earlier = ls.published.get(checked.folder.resolve(), set())
     for path in files | {Path(p) for p in earlier}:
-        text = ls.workspace_state.text_of(path)
-        shown = [diagnostic(f, text, ls.lang) for f in by_file.get(path, [])]
+        in_file = by_file.get(path, [])
+        lines = ls.workspace_state.text_of(path).split("\n") if in_file else []
+        shown = [diagnostic(f, lines, ls.lang) for f in in_file]
         ls.text_document_publish_diagnostics(
             t.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=shown)
         )
@@ -115,9 +117,10 @@ def publish(ls: CatalogueServer, checked: Checked) -> None:
 
 
 def _recheck(ls: CatalogueServer, uri: str) -> None:
-    checked = ls.workspace_state.check(uri_to_path(uri))
-    if checked is not None:
-        publish(ls, checked)
+    with ls.collector.working():
+        checked = ls.workspace_state.check(uri_to_path(uri))
+        if checked is not None:
+            publish(ls, checked)
 
 
 @server.feature(t.INITIALIZE)

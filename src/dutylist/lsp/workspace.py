@@ -2,10 +2,11 @@
 file belongs to, its findings with the editor's unsaved text, and where each id is
 defined and used.
 
-A check reads the open files from the editor, the rest from the disk, and re-reads
-(parses and validates) only a file whose text changed since the last check; the
-analyses then run over the whole catalogue, so the findings are exactly `dutylist
-check`'s.
+A check reads the open files from the editor, the rest from the disk. After an edit
+only the edited entries of the edited file are parsed, validated and built again
+(`load.splice`, `load.build`), and only the problems whose duties or rules changed are
+compiled and swept again (`semantics.compiled`, `analysis.sweep`); every check still
+runs over the whole catalogue, so the findings are exactly `dutylist check`'s.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +44,25 @@ class Checked:
     folder: Path
     loaded: Loaded
     findings: list[Finding]
-    definitions: dict[str, list[Definition]] = field(default_factory=dict)
+
+    @cached_property
+    def definitions(self) -> dict[str, list[Definition]]:
+        """Where each id is defined: worked out when first asked (a hover, a jump), not
+        on every keystroke."""
+        return _definitions(self.loaded.catalog)
 
 
-def catalogue_folder(path: Path) -> Path | None:
+def catalogue_folder(path: Path, known: Iterable[Checked] = ()) -> Path | None:
     """The catalogue a file belongs to: its own folder when that holds catalog.yaml; for a
-    rules file, the catalogue whose catalog.yaml names its folder (or ../../catalogs/ID)."""
+    rules file, a catalogue already checked that reads it, else ../../catalogs/ID (where
+    a catalogue's rules are by default)."""
     folder = path.parent
     if (folder / "catalog.yaml").is_file():
         return folder
+    real = os.path.realpath(path)
+    for checked in known:
+        if any(read.real == real for read in checked.loaded.files):
+            return checked.folder
     guess = folder.parent.parent / "catalogs" / folder.name
     if (guess / "catalog.yaml").is_file():
         return guess
@@ -62,6 +74,9 @@ class Workspace:
         self.sources = Sources()
         self.today = today
         self.checked: dict[Path, Checked] = {}
+        # the latest check of each catalogue that got as far as the analyses: after an
+        # edit, its work on the problems the edit did not touch is reused
+        self.analysed: dict[Path, Loaded] = {}
 
     # -- open files ---------------------------------------------------------------------
     def set_text(self, path: Path, text: str | None) -> None:
@@ -83,16 +98,20 @@ class Workspace:
 
     # -- checking ------------------------------------------------------------------------
     def check(self, path: Path) -> Checked | None:
-        folder = catalogue_folder(path)
+        folder = catalogue_folder(path, self.checked.values())
         if folder is None:
             return None
-        loaded, findings = check_folder(folder, self.today, self.sources)
-        checked = Checked(folder, loaded, findings, _definitions(loaded.catalog))
-        self.checked[folder.resolve()] = checked
+        key = folder.resolve()
+        earlier = self.analysed.get(key)
+        loaded, findings = check_folder(folder, self.today, self.sources, earlier)
+        if "sweep" in loaded.cache:  # analysed: what the next check can build on
+            self.analysed[key] = loaded
+        checked = Checked(folder, loaded, findings)
+        self.checked[key] = checked
         return checked
 
     def latest(self, path: Path) -> Checked | None:
-        folder = catalogue_folder(path)
+        folder = catalogue_folder(path, self.checked.values())
         if folder is None:
             return None
         return self.checked.get(folder.resolve()) or self.check(path)

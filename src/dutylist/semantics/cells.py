@@ -483,6 +483,11 @@ def cell_space(compiled: Compiled, problem: Any) -> CellSpace:
     if space is None:
         if type(problem) is not str or problem not in compiled.catalog.problems:
             raise unknown_problem(problem)
-        space = CellSpace(compiled, compiled.problems[problem])
+        compiled_problem = compiled.problems[problem]
+        before = compiled.earlier.spaces.get(problem) if compiled.earlier else None
+        if before is not None and before.compiled_problem is compiled_problem:
+            space = before
+        else:
+            space = CellSpace(compiled, compiled_problem)
         compiled.spaces[problem] = space
     return space

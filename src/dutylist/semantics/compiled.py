@@ -64,9 +64,27 @@ class CompiledProblems(Mapping[str, CompiledProblem]):
     def __getitem__(self, problem: str) -> CompiledProblem:
         compiled_problem = self._compiled_problems.get(problem)
         if compiled_problem is None:
-            compiled_problem = self._build(self._compiled.catalog.problems[problem])
+            compiled_problem = self._reused(problem) or self._build(
+                self._compiled.catalog.problems[problem]
+            )
             self._compiled_problems[problem] = compiled_problem
         return compiled_problem
+
+    def _reused(self, problem: str) -> CompiledProblem | None:
+        """The earlier compilation of the problem, when nothing it is made of changed:
+        the problem, its duties (at their places in the list) and the rules that may
+        match it (items read again are new objects; unchanged ones compare at once)."""
+        earlier = self._compiled.earlier
+        if earlier is None:
+            return None
+        before = earlier.problems._compiled_problems.get(problem)
+        if before is None or before.problem != self._compiled.catalog.problems[problem]:
+            return None
+        if earlier.problems._duties.get(problem, []) != self._duties.get(problem, []):
+            return None
+        if earlier.candidate_rules(problem) != self._compiled.candidate_rules(problem):
+            return None
+        return before
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._compiled.catalog.problems)
@@ -92,12 +110,25 @@ class CompiledProblems(Mapping[str, CompiledProblem]):
 class Compiled:
     """The compiled catalogue. Immutable once built; build a new one after an edit."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, earlier: Compiled | None = None) -> None:
+        """`earlier`: a compilation of an earlier version of the catalogue whose work
+        is reused where nothing it depends on changed (`dutylist lsp` after an edit).
+        Reuse needs the same places, attributes and problems; call `forget_earlier`
+        once every problem has been compiled."""
         self.catalog = catalog
-        self.tree = PlaceTree(catalog.units)
-        self.domains: dict[str, ValueSet] = {
-            name: domain(attribute) for name, attribute in catalog.attributes.items()
-        }
+        self.earlier = earlier if earlier is not None and _same_frame(earlier, catalog) else None
+        self.tree: PlaceTree
+        self.domains: dict[str, ValueSet]
+        if self.earlier is not None:
+            self.tree = self.earlier.tree
+            self.domains = self.earlier.domains
+            if "nearest_of_kind" in vars(self.earlier):  # it rests on the places alone
+                vars(self)["nearest_of_kind"] = self.earlier.nearest_of_kind
+        else:
+            self.tree = PlaceTree(catalog.units)
+            self.domains = {
+                name: domain(attribute) for name, attribute in catalog.attributes.items()
+            }
         # Rules are compiled when a problem they may match is first asked for: `who` on
         # a city catalogue compiles the few rules of one problem, not two thousand. The
         # index says which rules a problem could meet at all (by their `problem` or
@@ -117,6 +148,9 @@ class Compiled:
                     self._rules_of_category.setdefault(str(value), []).append(order)
             else:
                 self._rules_everywhere.append(order)
+        # each box's canonical spelling (box → what it matches), and the earlier one's
+        self._canonical: dict[int, tuple[Box, tuple[Any, ...]]] = {}
+        self._canonical_before = self.earlier._canonical if self.earlier is not None else {}
         self._rule_order: dict[tuple[int, int], bool] = {}
         self._rule_narrowed: dict[int, frozenset[str]] = {}
         self.problems = CompiledProblems(self)
@@ -139,6 +173,17 @@ class Compiled:
         }
         return sorted(orders)
 
+    def candidate_rules(self, problem: str) -> list[tuple[int, Rule]]:
+        """The rules that might match cases of `problem`, with their places in the list."""
+        return [(order, self.catalog.rules[order]) for order in self.rule_candidates(problem)]
+
+    def forget_earlier(self) -> None:
+        """Drop the earlier compilation (what it gave is kept): versions must not chain."""
+        self.earlier = None
+        self._canonical_before = {}
+        for space in self.spaces.values():
+            space.compiled = self
+
     def rules_of(self, problem: str) -> list[CompiledRule]:
         """The rules that can match cases of `problem`, in list order."""
         found = self._rules_of.get(problem)
@@ -154,6 +199,14 @@ class Compiled:
     def _compiled_rule(self, order: int) -> CompiledRule | None:
         if order not in self._compiled_rules:
             rule = self.catalog.rules[order]
+            earlier = self.earlier
+            if (
+                earlier is not None
+                and order < len(earlier.catalog.rules)
+                and earlier.catalog.rules[order] == rule
+            ):
+                self._compiled_rules[order] = earlier._compiled_rule(order)
+                return self._compiled_rules[order]
             matched = self.rule_match(rule)
             self._compiled_rules[order] = (
                 None if matched is None else CompiledRule(rule, matched[0], matched[1], order)
@@ -235,6 +288,14 @@ class Compiled:
                     return condition, "value"
         return None
 
+    def canonical(self, box: Box) -> tuple[Any, ...]:
+        """`box.canonical`, remembered: the same box asks again after every edit."""
+        known = self._canonical.get(id(box)) or self._canonical_before.get(id(box))
+        if known is None or known[0] is not box:
+            known = (box, box.canonical(self.tree, self.domains))
+        self._canonical[id(box)] = known
+        return known[1]
+
     # -- precedence order ---------------------------------------------------------
     def inside(self, a: Box, b: Box) -> bool:
         return a.issubset(b, self.tree, self.domains)
@@ -295,3 +356,14 @@ class Compiled:
             for unit_id in chain:
                 table.setdefault((place, units[unit_id].kind), unit_id)
         return table
+
+
+def _same_frame(earlier: Compiled, catalog: Catalog) -> bool:
+    """Whether what every problem's compilation rests on is the same in both versions:
+    the units (places), the attributes and the problems (rules match by category)."""
+    before = earlier.catalog
+    return (
+        before.units == catalog.units
+        and before.attributes == catalog.attributes
+        and before.problems == catalog.problems
+    )

@@ -55,10 +55,16 @@ class PlaceSet:
         return PlaceSet(frozenset(kept))
 
     def contains(self, place: str, tree: PlaceTree) -> bool:
-        return any(a in self.anchors for a in tree.lineage.get(place, ()))
+        return not self.anchors.isdisjoint(tree.lineage.get(place, ()))
 
     def issubset(self, other: PlaceSet, tree: PlaceTree) -> bool:
-        return all(other.contains(a, tree) for a in self.anchors)
+        lineage, anchors = tree.lineage, other.anchors
+        return all(not anchors.isdisjoint(lineage.get(a, ())) for a in self.anchors)
+
+    def is_everywhere(self, tree: PlaceTree) -> bool:
+        """`tree.everywhere.issubset(self)`: a top place lies inside no other, so the set
+        holds every place exactly when every top place is one of its anchors."""
+        return tree.everywhere.anchors <= self.anchors
 
     def intersect(self, other: PlaceSet, tree: PlaceTree) -> PlaceSet:
         kept = {a for a in self.anchors if other.contains(a, tree)}
@@ -257,7 +263,7 @@ class Box:
         everything. A non-empty box can lie inside another only if it is narrowed on
         every dimension the other is: a cheap test that rules most pairs out."""
         names = {name for name, admitted in self.values.items() if admitted != domains.get(name)}
-        if self.places is not None and not tree.everywhere.issubset(self.places, tree):
+        if self.places is not None and not self.places.is_everywhere(tree):
             names.add("at")
         return frozenset(names)
 
@@ -266,7 +272,7 @@ class Box:
         if self.is_empty():
             return ("empty",)
         places = self.places
-        if places is not None and tree.everywhere.issubset(places, tree):
+        if places is not None and places.is_everywhere(tree):
             places = None
         values = tuple(
             sorted(
