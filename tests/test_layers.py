@@ -37,7 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "workdays": set(),  # the calendar of working days: nothing of dutylist's
     "text": {*BASE, "version", "lookup"},  # messages: read against the model, classified
     "graph": {*BASE, "semantics"},
-    "checks": {*BASE, "codes", "load", "semantics", "analysis", "graph", "lookup", "dated"},
+    "checks": {*BASE, "codes", "load", "semantics", "analysis", "lookup", "dated"},
     "report": {*BASE, "codes", "engine", "plan", "version"},
     "matrix": {*BASE, "report"},
     "workbook": {*BASE, "matrix", "plan", "report"},  # the printable export
