@@ -90,6 +90,27 @@ def test_a_catalogue_with_its_own_examples_names_the_problem_from_them(
     assert wrong.code == 2 and "messages.csv:2" in wrong.err and "火星问题" in wrong.err
 
 
+def test_without_examples_a_model_of_the_catalogues_names_reads_the_problem(
+    run_cli: Callable[..., Run],
+) -> None:
+    """Panlong keeps no messages.csv: 摆摊卖菜 is no name or alias of a problem (占道经营's
+    are 流动摊贩, 摆摊设点 …), yet the model of its names, aliases and cases decides it;
+    a name written in the text still decides by itself, and a text that says nothing of
+    a problem stays undetermined."""
+    asked = ("who", "--text", "鼓楼街道马路边每天都有人摆摊卖菜", "--catalog", str(PANLONG),
+             "--format", "json")  # fmt: skip
+    answer = json.loads(run_cli(*asked).out)
+    read = {r["field"]: r for r in answer["read"]}
+    assert answer["problem"]["id"] == "street-vending" and read["problem"]["how"] == "model"
+    assert answer["place"]["id"] == "gulou" and answer["lead"]["id"] == "cgj"
+    named = json.loads(run_cli("who", "--text", "鼓楼街道有流动摊贩", "--catalog", str(PANLONG),
+                               "--format", "json").out)  # fmt: skip
+    assert {r["field"]: r["how"] for r in named["read"]}["problem"] == "alias"
+    vague = run_cli("who", "--text", "鼓楼街道有点事", "--catalog", str(PANLONG), "--format",
+                    "json")  # fmt: skip
+    assert vague.code == 1 and json.loads(vague.out)["missing"] == ["problem"]
+
+
 def test_landmarks_and_the_words_residents_use_are_read(run_cli: Callable[..., Run]) -> None:
     """The issue's own message: 桃源街菜市场 is a landmark of 桃园社区 (units.yaml), 烧烤 is how
     residents say 餐饮 and 晚上 how they say night (problems.yaml's `words`)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from dutylist.commands.common import EXIT_OK, UsageError, add_subcommand
@@ -41,7 +42,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dutylist.text import corpus
-    from dutylist.text.classifier import train
+    from dutylist.text.classifier import MIN_EXAMPLES, train
     from dutylist.text.modelfile import save
 
     try:
@@ -52,6 +53,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out} is a folder", "give a file name, e.g. --out m")
     started = time.perf_counter()
     sys.stderr.write(f"training on {len(messages):,} messages …\n")
+    counts = Counter(m.label or "" for m in messages)
+    scarce = sorted(label for label, n in counts.items() if n < MIN_EXAMPLES)
+    if scarce and len(counts) > 1:
+        sys.stderr.write(
+            f"few examples (fewer than {MIN_EXAMPLES}) of: {', '.join(scarce)} — the naive "
+            "Bayes model alone is trained, and its threshold is judged on few messages; "
+            "more examples of these make a better model\n"
+        )
     try:
         model = train([m.texts for m in messages], [m.label or "" for m in messages],
                       args.precision, args.seed, {"file": args.file.name, "text": args.text,

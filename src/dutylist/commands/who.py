@@ -172,8 +172,9 @@ def _from_text(args: argparse.Namespace, lang: Lang) -> int:
         raise UsageError("--text is empty", "give what the resident said")
     session = open_session(catalog_path(args), lang)
     compiled = session.on(args.on)
-    decided = _model_problem(args, compiled.catalog)
-    reading = TextReader(compiled.catalog).read(args.text[:20_000], decided)
+    reader = TextReader(compiled.catalog)
+    decided = _model_problem(args, compiled.catalog, reader)
+    reading = reader.read(args.text[:20_000], decided)
     reading.values.update(parse_settings(args.set))
     if args.at:
         reading.place = args.at
@@ -208,14 +209,17 @@ def _from_text(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK if answer.status == "routed" else EXIT_FINDINGS
 
 
-def _model_problem(args: argparse.Namespace, catalog: Any) -> str | None:
-    """The problem a model decides: `--model`, else the catalogue's own (from its
-    messages.csv), else none (the problem is then read from the names in the text)."""
+def _model_problem(args: argparse.Namespace, catalog: Any, reader: Any) -> str | None:
+    """The problem a model decides: `--model`, else the catalogue's own — from its
+    messages.csv, or, when it keeps none, from its names, aliases and cases, which is
+    asked only when no problem's name or alias is written in the text (a name written
+    says more than a model of names). None: the names in the text decide."""
     from dutylist import snapshot
-    from dutylist.text.catalogued import catalogue_model
+    from dutylist.text.catalogued import NAMED, catalogue_model
     from dutylist.text.corpus import CorpusError
     from dutylist.text.modelfile import ModelUnusable, load
 
+    text = args.text[:20_000]
     try:
         if args.model is not None:
             model = load(args.model)
@@ -224,11 +228,22 @@ def _model_problem(args: argparse.Namespace, catalog: Any) -> str | None:
             found = catalogue_model(catalog, cache)
             if found is None:
                 return None
+            if found.meta.get("file") == NAMED:
+                if reader.problems.find(text):
+                    return None
+                text = _without(text, reader.places.find(text))  # places are no problems
             model = found
     except (ModelUnusable, CorpusError) as error:
         raise UsageError(str(error)) from None
-    [decision] = model.classify([(args.text,) + ("",) * (model.columns - 1)])
+    [decision] = model.classify([(text,) + ("",) * (model.columns - 1)])
     return decision.decided if decision.decided in catalog.problems else None
+
+
+def _without(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """The text with the named spans left out."""
+    for start, end, _, _ in sorted(spans, reverse=True):
+        text = text[:start] + text[end:]
+    return text
 
 
 def _read_text(read: list[Any], lang: Lang) -> str:

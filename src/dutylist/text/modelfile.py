@@ -18,7 +18,7 @@ from dutylist import __version__
 from dutylist.text.classifier import TextModel
 from dutylist.text.features import BITS, HashedTfidf
 
-FORMAT = 2  # 2: hashed n-grams (1 held a vocabulary)
+FORMAT = 3  # 3: with the naive Bayes; 2: hashed n-grams; 1 held a vocabulary
 KIND = "dutylist text model"
 
 
@@ -27,7 +27,8 @@ class ModelUnusable(Exception):
 
 
 def save(model: TextModel, path: Path) -> None:
-    arrays = {"coef": model.coef, "intercept": model.intercept, "sigmoid": model.sigmoid}
+    arrays = {"coef": model.coef, "intercept": model.intercept, "sigmoid": model.sigmoid,
+              "bayes": model.bayes}  # fmt: skip
     for n, block in enumerate(model.blocks):
         arrays[f"columns{n}"], arrays[f"idf{n}"] = block.columns, block.idf
     packed = io.BytesIO()
@@ -35,7 +36,7 @@ def save(model: TextModel, path: Path) -> None:
     document = {
         "kind": KIND, "format": FORMAT, "dutylist": __version__, "classes": model.classes,
         "threshold": model.threshold, "columns": model.columns, "meta": model.meta,
-        "blocks": len(model.blocks), "bits": BITS,
+        "blocks": len(model.blocks), "bits": BITS, "svm_share": model.svm_share,
     }  # fmt: skip
     temporary = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as out:
@@ -65,7 +66,9 @@ def load(path: Path) -> TextModel:
             model = TextModel(
                 document["classes"], blocks, np.asarray(arrays["coef"]),
                 np.asarray(arrays["intercept"]), np.asarray(arrays["sigmoid"]),
-                float(document["threshold"]), int(document["columns"]), dict(document["meta"]),
+                np.asarray(arrays["bayes"]), float(document["threshold"]),
+                int(document["columns"]), dict(document["meta"]),
+                float(document["svm_share"]),
             )  # fmt: skip
     except FileNotFoundError:
         raise ModelUnusable(f"no model file {path}") from None
@@ -77,8 +80,11 @@ def load(path: Path) -> TextModel:
             f"{path} is damaged or not a dutylist model ({type(error).__name__}): "
             "train it again with dutylist train"
         ) from None
-    if model.coef.shape[0] not in (1, len(model.classes)) or model.coef.shape[1] != sum(
-        block.width for block in model.blocks
+    width = sum(block.width for block in model.blocks)
+    if (
+        model.coef.shape[0] not in (1, len(model.classes))
+        or model.coef.shape[1] != width
+        or model.bayes.shape != (len(model.classes), width)
     ):
         raise ModelUnusable(f"{path} is damaged: its weights do not fit its vocabulary")
     return model
