@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(
         f"{args.out}: {len(model.classes)} labels from {len(messages):,} messages in "
         f"{took:.1f} s; decides when p >= {model.threshold} (precision {args.precision} "
-        "held back)\n"
+        "on messages each judged by a model that did not see them)\n"
     )
     return EXIT_OK
 

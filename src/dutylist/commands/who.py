@@ -250,7 +250,8 @@ def _read_text(read: list[Any], lang: Lang) -> str:
     lines = ["", "从来电内容中读出：" if lang == "zh" else "Read from the message:"]
     for item in read:
         named = f"{item['value']}" + (f"（{item['name']}）" if item.get("name") else "")
-        where = f"“{item['from']}” @{item['at'][0]}" if item["from"] else "the model"
+        model = "分类模型" if lang == "zh" else "the model"
+        where = f"“{item['from']}” @{item['at'][0]}" if item["from"] else model
         lines.append(f"  {item['field']}: {named} ← {where} ({item['how']})")
     return "\n".join(lines) + "\n"
 
