@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -58,6 +58,7 @@ _OCT = re.compile(r"0o[0-7]+\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _FLOAT_MAX = int(sys.float_info.max)
+_SCALAR = yaml.ScalarEvent
 
 
 class LocMap(dict):
@@ -102,7 +103,14 @@ def _mark(event: Any) -> Mark:
     return (event.start_mark.line + 1, event.start_mark.column + 1)
 
 
+# the first characters a null, a boolean or a number can start with: any other plain
+# scalar is text, and most are (ids, names), so the patterns are not even tried
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
+
+
 def _resolve_plain(text: str) -> Any:
+    if text and text[0] not in _MAYBE_NOT_TEXT:
+        return text
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -297,8 +305,38 @@ def parse_document(text: str, budget: Budget | None = None) -> Any:
     budget = budget or Budget()
     builder = _Builder(budget)
     documents = 0
+    stack = builder.stack
     try:
         for event in _events(text):
+            # the common case inline (a scalar without anchor or tag, in a mapping or a
+            # list): the same steps as _feed, without a dozen calls for each of them
+            if type(event) is _SCALAR and event.anchor is None and event.tag is None and stack:
+                frame = stack[-1]
+                start: Any = event.start_mark  # always there on a parser's events
+                mark = (start.line + 1, start.column + 1)
+                # one node more: a node of size 1 cannot break the expansion limit if the
+                # nodes before it did not, so only their number is to be checked here
+                builder.nodes += 1
+                builder.expanded += 1
+                if builder.nodes > builder.max_nodes:
+                    builder.nodes -= 1
+                    builder.expanded -= 1
+                    builder._count(1, mark)  # raises the finding, as for any node
+                value = event.value
+                container = frame.container
+                if type(container) is LocList:
+                    frame.size += 1
+                    container.append(_resolve_plain(value) if event.implicit[0] else value)
+                    container.item_marks.append(mark)
+                elif frame.key is None:  # a key
+                    frame.key = value
+                    frame.key_mark = mark
+                    frame.key_is_merge = value == "<<" and event.implicit[0]
+                else:
+                    frame.size += 1
+                    plain = _resolve_plain(value) if event.implicit[0] else value
+                    builder._set(frame, cast(LocMap, container), plain, mark)
+                continue
             _feed(builder, event)
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
