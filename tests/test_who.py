@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -264,14 +265,17 @@ def test_a_large_batch_in_two_processes_is_exactly_the_one_process_output(tmp_pa
     batch = tmp_path / "cases.jsonl"
     batch.write_text("\n".join(lines) + "\n", "utf-8")
     outputs = {}
-    for jobs in ("1", "2"):
+    cache = tmp_path / "cache"  # empty: the two-process run reads the YAML
+    for jobs in ("2", "1"):
         done = subprocess.run(
             [sys.executable, "-m", "dutylist", "who", "--batch", str(batch), "--jobs", jobs,
              "--catalog", str(PANLONG), "--lang", "en"],
-            capture_output=True, check=False,
+            capture_output=True, check=False, env={**os.environ, "DUTYLIST_CACHE_DIR": str(cache)},
         )  # fmt: skip
         assert done.returncode == 1, done.stderr  # undetermined and bad lines are not routed
         outputs[jobs] = done.stdout
+        if jobs == "2":  # its snapshot was written by a process of its own, and is whole
+            assert len(list(cache.glob("*.snapshot"))) == 1
     assert outputs["1"] == outputs["2"]
     answers = outputs["2"].decode("utf-8").splitlines()
     assert len(answers) == 25_000

@@ -92,9 +92,46 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
 
 @cache
 def _fast_check(kind: str) -> Callable[[Any], Any]:
-    """The same inlined schema compiled by fastjsonschema: a quick yes or no."""
-    schema = {**_inlined(kind), "$schema": "http://json-schema.org/draft-07/schema#"}
+    """The same inlined schema compiled by fastjsonschema: a quick yes or no. A `oneOf`
+    whose branches admit different JSON types is checked as `anyOf` (the same answer: an
+    instance has one type, so at most one branch can hold), which stops at the branch
+    that holds instead of raising an exception in each of the others — most of the
+    check's time on a city's duties."""
+    schema = {
+        **_any_of_disjoint(_inlined(kind)),
+        "$schema": "http://json-schema.org/draft-07/schema#",
+    }
     return fastjsonschema.compile(schema, formats={"date": is_date})
+
+
+def _any_of_disjoint(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_any_of_disjoint(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    rewritten = {key: _any_of_disjoint(value) for key, value in node.items()}
+    branches = node.get("oneOf")
+    if isinstance(branches, list) and _types_disjoint(branches):
+        rewritten["anyOf"] = rewritten.pop("oneOf")
+    return rewritten
+
+
+def _types_disjoint(branches: list[Any]) -> bool:
+    """Whether no instance can satisfy two of the branches by their `type` alone."""
+    seen: set[str] = set()
+    for branch in branches:
+        written = branch.get("type") if isinstance(branch, dict) else None
+        if written is None:
+            return False
+        types = {written} if isinstance(written, str) else set(written)
+        if "number" in types:
+            types.add("integer")  # an integer is a number too
+        if "integer" in types:
+            types.add("number")
+        if types & seen:
+            return False
+        seen |= types
+    return True
 
 
 def is_date(text: Any) -> bool:
