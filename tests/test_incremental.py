@@ -267,3 +267,28 @@ def test_a_tab_or_a_broken_line_is_reported_as_a_full_reading_does(tmp_path: Pat
             _replace_line(30, "    lead: [zrzyj", "    lead: zrzyj"),
         ],
     )
+
+
+def test_re_checking_keeps_no_earlier_version(tmp_path: Path) -> None:
+    """Each re-check reuses the one before and lets it go: after a hundred edits the
+    workspace holds no more than after twenty (versions do not chain)."""
+    import gc
+    import tracemalloc
+
+    folder = _panlong(tmp_path)
+    duties = folder / "duties.yaml"
+    text = duties.read_text("utf-8")
+    workspace = Workspace(today=TODAY)
+    held = []
+    tracemalloc.start()
+    try:
+        for edit in range(100):
+            lead = "    lead: cgj\n" if edit % 2 else "    lead: zjj\n"
+            workspace.set_text(duties, text.replace("    lead: zrzyj\n", lead, 1))
+            assert workspace.check(duties) is not None
+            if edit in (19, 99):
+                gc.collect()
+                held.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+    assert held[1] - held[0] < 200_000, held
