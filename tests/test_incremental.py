@@ -28,7 +28,7 @@ REPO = Path(__file__).parent.parent
 TODAY = dt.date(2019, 8, 15)
 UNIT_WORDS = ["cgj", "zjj", "ga", "sthj", "u1", "u2", "boss", "cgjj", "城管", "s1", "c11", ""]
 KEY_WORDS = ["suport", "lead", "leed", "when", "basis", "at", "needs", "effective"]
-JUNK = [":", "[", "]", "{", "}", "'", '"', "#", " &a", " *a", "\t", "- ", "中", ",", "!!str "]
+JUNK = [" ", "  ", ":", "[", "]", "{", "}", "'", '"', "#", " &a", " *a", "\t", "- ", "中", ",", "!!str "]
 LISTS = ["[]", "[cgj]", "[zjj, ga]", "[u1, u2]", "[cgjj]", "[c11, s1]", "cgj"]
 
 
@@ -292,3 +292,17 @@ def test_re_checking_keeps_no_earlier_version(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert held[1] - held[0] < 200_000, held
+
+
+def test_a_value_moved_along_its_line_is_pointed_at_where_it_now_is(tmp_path: Path) -> None:
+    """Spaces before a lead change no duty's meaning, only where its lead is written:
+    the overlap found on that lead points at its new column."""
+    folder = _panlong(tmp_path)
+    _assert_sequence_alike(
+        folder,
+        folder / "duties.yaml",
+        [
+            _replace_line(29, "{stage: 已建成}", "{stage: 在建}"),  # D002 now overlaps D001
+            _replace_line(30, "lead: zrzyj", "lead:    zrzyj"),  # only the column moves
+        ],
+    )

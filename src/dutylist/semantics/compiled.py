@@ -78,11 +78,17 @@ class CompiledProblems(Mapping[str, CompiledProblem]):
         if earlier is None:
             return None
         before = earlier.problems._compiled_problems.get(problem)
-        if before is None or before.problem != self._compiled.catalog.problems[problem]:
+        if before is None or not same_item(
+            before.problem, self._compiled.catalog.problems[problem]
+        ):
             return None
-        if earlier.problems._duties.get(problem, []) != self._duties.get(problem, []):
+        if not _same_placed(
+            earlier.problems._duties.get(problem, []), self._duties.get(problem, [])
+        ):
             return None
-        if earlier.candidate_rules(problem) != self._compiled.candidate_rules(problem):
+        if not _same_placed(
+            earlier.candidate_rules(problem), self._compiled.candidate_rules(problem)
+        ):
             return None
         return before
 
@@ -203,7 +209,7 @@ class Compiled:
             if (
                 earlier is not None
                 and order < len(earlier.catalog.rules)
-                and earlier.catalog.rules[order] == rule
+                and same_item(earlier.catalog.rules[order], rule)
             ):
                 self._compiled_rules[order] = earlier._compiled_rule(order)
                 return self._compiled_rules[order]
@@ -366,4 +372,17 @@ def _same_frame(earlier: Compiled, catalog: Catalog) -> bool:
         before.units == catalog.units
         and before.attributes == catalog.attributes
         and before.problems == catalog.problems
+    )
+
+
+def same_item(a: Any, b: Any) -> bool:
+    """The same item, down to where each of its fields is written (items' equality leaves
+    those positions out, but findings point at them)."""
+    return a is b or (a == b and a.spots == b.spots)
+
+
+def _same_placed(a: list[tuple[int, Any]], b: list[tuple[int, Any]]) -> bool:
+    """The same items at the same places in their lists."""
+    return len(a) == len(b) and all(
+        i == j and same_item(x, y) for (i, x), (j, y) in zip(a, b, strict=True)
     )
