@@ -115,17 +115,29 @@ def open_session(path: Path, lang: Lang, remember: bool = True) -> Session:
 
 def _load_sound(folder: Path, lang: Lang) -> Loaded:
     """The catalogue loaded, or `CatalogUnusable` naming the errors that block routing."""
-    from dutylist.checks import cycles, references  # only when the YAML is read
     from dutylist.load.build import load_catalog
 
-    loaded = load_catalog(folder)
-    blocking = [
-        f for f in loaded.findings if f.kind in BLOCKING_KINDS and f.severity is Severity.ERROR
-    ]
-    if loaded.catalog is not None and not blocking:
-        blocking = [*references.check(loaded), *cycles.check(loaded)]
+    # read without the positions of fields, which routing never needs (a snapshot keeps
+    # none either); only when something blocks is it read again to say where
+    loaded = load_catalog(folder, positions=False)
+    blocking = _blocking(loaded)
+    if blocking:
+        loaded = load_catalog(folder)
+        blocking = _blocking(loaded)
     if loaded.catalog is None and not blocking:
         blocking = list(loaded.findings)
     if blocking or loaded.catalog is None:
         raise CatalogUnusable(folder, sorted(blocking, key=Finding.sort_key), lang)
     return loaded
+
+
+def _blocking(loaded: Loaded) -> list[Finding]:
+    """The errors that stop a catalogue from routing."""
+    from dutylist.checks import cycles, references  # only when the YAML is read
+
+    blocking = [
+        f for f in loaded.findings if f.kind in BLOCKING_KINDS and f.severity is Severity.ERROR
+    ]
+    if loaded.catalog is not None and not blocking:
+        blocking = [*references.check(loaded), *cycles.check(loaded)]
+    return blocking

@@ -101,9 +101,10 @@ class Loaded:
         return kinds
 
 
-def load_catalog(folder: Path, sources: Sources | None = None) -> Loaded:
+def load_catalog(folder: Path, sources: Sources | None = None, positions: bool = True) -> Loaded:
     """The catalogue in `folder`; `sources`: an editor's open files and what it has read
-    already (`dutylist lsp`)."""
+    already (`dutylist lsp`); `positions=False`: without where each field of an entry is
+    (only findings point at fields: routing needs none, and a snapshot keeps none)."""
     findings: list[Finding] = []
     budget = Budget()  # shared by every file of the catalogue, rules included
     home = _real(folder)
@@ -144,7 +145,7 @@ def load_catalog(folder: Path, sources: Sources | None = None) -> Loaded:
     loaded = Loaded(folder, None, findings, files, listings=listings)
     if catalog_file is None or not _catalog_core_ok(catalog_file):
         return loaded
-    builder = _ModelBuilder(loaded, sources.built if sources is not None else None)
+    builder = _ModelBuilder(loaded, sources.built if sources is not None else None, positions)
     loaded.catalog = builder.build(catalog_file, by_kind, rule_files, rules_folder)
     if sources is not None:
         sources.built = builder.built
@@ -241,8 +242,11 @@ def _real(path: Path) -> Path:
 
 
 class _ModelBuilder:
-    def __init__(self, loaded: Loaded, built_before: dict[int, BuiltEntry] | None) -> None:
+    def __init__(
+        self, loaded: Loaded, built_before: dict[int, BuiltEntry] | None, positions: bool = True
+    ) -> None:
         self.loaded = loaded
+        self.positions = positions
         # entry → (the entry, its file, its item, what building it reported), kept when
         # the catalogue is read for an editor: this build's, and the last build's to reuse
         self.built_before = built_before
@@ -288,7 +292,7 @@ class _ModelBuilder:
             else {},
             tasks=tuple(self._by_id("task", by_kind.get("tasks"), "tasks", self._task).values()),
             cases=tuple(self._cases(by_kind.get("cases"))),
-            spots=_spots(catalog_file, doc),
+            spots=self._spots(catalog_file, doc),
         )
 
     @staticmethod
@@ -356,6 +360,9 @@ class _ModelBuilder:
         self.built[id(entry)] = (entry, read.shown, made, self.loaded.findings[reported:], location)
         return made, location
 
+    def _spots(self, file: ReadFile, entry: LocMap) -> dict[str, Location]:
+        return _spots(file, entry) if self.positions else {}
+
     def _is_version(
         self, what: str, item_id: str, made: Any, read: ReadFile, e: LocMap, location: Location
     ) -> bool:
@@ -400,7 +407,7 @@ class _ModelBuilder:
     def _unit(self, file: ReadFile, e: LocMap) -> Unit:
         return Unit(
             loc=_loc(file, e),
-            spots=_spots(file, e),
+            spots=self._spots(file, e),
             id=e["id"],
             name=e["name"],
             kind=e["kind"],
@@ -424,7 +431,7 @@ class _ModelBuilder:
                 continue
             table[name] = Attribute(
                 loc=file.loc(declared.key_marks[name]),
-                spots=_spots(file, spec),
+                spots=self._spots(file, spec),
                 id=name,
                 type=spec.get("type", "enum"),
                 values=tuple(spec.get("values") or ()),
@@ -437,7 +444,7 @@ class _ModelBuilder:
     def _problem(self, file: ReadFile, e: LocMap) -> Problem:
         return Problem(
             loc=_loc(file, e),
-            spots=_spots(file, e),
+            spots=self._spots(file, e),
             id=e["id"],
             name=e["name"],
             aliases=tuple(e.get("aliases") or ()),
@@ -448,7 +455,7 @@ class _ModelBuilder:
     def _duty(self, file: ReadFile, e: LocMap) -> Duty:
         return Duty(
             loc=_loc(file, e),
-            spots=_spots(file, e),
+            spots=self._spots(file, e),
             id=e["id"],
             problem=e["problem"],
             when=_conditions(file, e.get("when")),
@@ -470,7 +477,7 @@ class _ModelBuilder:
         escalate = e.get("escalate")
         return Rule(
             loc=_loc(file, e),
-            spots=_spots(file, e),
+            spots=self._spots(file, e),
             id=e["id"],
             name=e.get("name"),
             when=_conditions(file, e.get("when")),
@@ -503,7 +510,7 @@ class _ModelBuilder:
     def _whistle(self, file: ReadFile, e: LocMap) -> Whistle:
         return Whistle(
             loc=_loc(file, e),
-            spots=_spots(file, e),
+            spots=self._spots(file, e),
             id=e["id"],
             name=e["name"],
             blower=e["blower"],
@@ -516,7 +523,7 @@ class _ModelBuilder:
     def _phase(self, file: ReadFile, e: LocMap) -> Phase:
         return Phase(
             loc=_loc(file, e),
-            spots=_spots(file, e),
+            spots=self._spots(file, e),
             id=e["id"],
             name=e["name"],
             start=_date(e.get("start")),
@@ -526,7 +533,7 @@ class _ModelBuilder:
     def _task(self, file: ReadFile, e: LocMap) -> Task:
         return Task(
             loc=_loc(file, e),
-            spots=_spots(file, e),
+            spots=self._spots(file, e),
             id=e["id"],
             name=e["name"],
             aim=e.get("aim"),
@@ -550,7 +557,7 @@ class _ModelBuilder:
         for read, _, e in self._entries(file, "cases"):
             yield Case(
                 loc=_loc(read, e),
-                spots=_spots(read, e),
+                spots=self._spots(read, e),
                 name=e["name"],
                 problem=e["problem"],
                 place=e.get("at"),
