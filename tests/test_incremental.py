@@ -28,7 +28,25 @@ REPO = Path(__file__).parent.parent
 TODAY = dt.date(2019, 8, 15)
 UNIT_WORDS = ["cgj", "zjj", "ga", "sthj", "u1", "u2", "boss", "cgjj", "城管", "s1", "c11", ""]
 KEY_WORDS = ["suport", "lead", "leed", "when", "basis", "at", "needs", "effective"]
-JUNK = [" ", "  ", ":", "[", "]", "{", "}", "'", '"', "#", " &a", " *a", "\t", "- ", "中", ",", "!!str "]
+JUNK = [
+    " ",
+    "  ",
+    ":",
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    '"',
+    "#",
+    " &a",
+    " *a",
+    "\t",
+    "- ",
+    "中",
+    ",",
+    "!!str ",
+]
 LISTS = ["[]", "[cgj]", "[zjj, ga]", "[u1, u2]", "[cgjj]", "[c11, s1]", "cgj"]
 
 
@@ -306,3 +324,15 @@ def test_a_value_moved_along_its_line_is_pointed_at_where_it_now_is(tmp_path: Pa
             _replace_line(30, "lead: zrzyj", "lead:    zrzyj"),  # only the column moves
         ],
     )
+
+
+def test_nodes_are_counted_as_the_reader_counts_them() -> None:
+    """A spliced file is charged what a reading of the whole file would charge."""
+    from dutylist.load.limits import Budget
+    from dutylist.load.yamlread import node_count, parse_document
+
+    for path in [*(REPO / "catalogs" / "panlong").glob("*.yaml"),
+                 *(REPO / "rules" / "panlong").glob("*.yaml")]:  # fmt: skip
+        budget = Budget()
+        document = parse_document(path.read_text("utf-8"), budget)
+        assert node_count(document) == budget.nodes, path.name

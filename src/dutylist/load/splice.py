@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dutylist.load.limits import Budget
-from dutylist.load.yamlread import LocList, LocMap, YamlRefused, parse_document
+from dutylist.load.yamlread import LocList, LocMap, YamlRefused, node_count, parse_document
 
 # the top-level lists of each file kind whose entries can be read one by one
 ENTRY_LISTS = {
@@ -140,7 +140,7 @@ def _splice(
     ):
         return None  # fmt: skip
     trial = Budget(budget.max_bytes, budget.max_nodes)
-    trial.nodes = budget.nodes + nodes - _count(document[key][first : last + 1])
+    trial.nodes = budget.nodes + nodes - node_count(document[key][first : last + 1])
     try:
         read = parse_document("\n" * (chunk_start - 1) + "\n".join(new_chunk), trial)
     except YamlRefused:
@@ -179,12 +179,3 @@ def _reads_alone(lines: list[str], column: int) -> bool:
             continue
         return False
     return True
-
-
-def _count(value: Any) -> int:
-    """YAML nodes in a value as the reader counts them: each key, value and container."""
-    if isinstance(value, LocMap):
-        return 1 + sum(1 + _count(item) for item in value.values())
-    if isinstance(value, list):
-        return (1 if isinstance(value, LocList) else 0) + sum(_count(item) for item in value)
-    return 1

@@ -229,6 +229,35 @@ class _Builder:
         frame.key_is_merge = event.value == "<<" and event.implicit[0] and event.tag is None
         self._count(1, frame.key_mark)
 
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        """A scalar without anchor or tag inside a mapping or a list (most events): the
+        steps of add_key or add, written out, without a dozen calls for each."""
+        frame = self.stack[-1]
+        start: Any = event.start_mark  # always there on a parser's events
+        mark = (start.line + 1, start.column + 1)
+        # one node more: a node of size 1 cannot break the expansion limit if the nodes
+        # before it did not, so only their number is to be checked here
+        self.nodes += 1
+        self.expanded += 1
+        if self.nodes > self.max_nodes:
+            self.nodes -= 1
+            self.expanded -= 1
+            self._count(1, mark)  # raises the finding, as for any node
+        value = event.value
+        container = frame.container
+        if type(container) is LocList:
+            frame.size += 1
+            container.append(_resolve_plain(value) if event.implicit[0] else value)
+            container.item_marks.append(mark)
+        elif frame.key is None:  # a key
+            frame.key = value
+            frame.key_mark = mark
+            frame.key_is_merge = value == "<<" and event.implicit[0]
+        else:
+            frame.size += 1
+            plain = _resolve_plain(value) if event.implicit[0] else value
+            self._set(frame, cast(LocMap, container), plain, mark)
+
     def add(self, value: Any, anchor: str | None, size: int, mark: Mark) -> None:
         self._count(size, mark)
         if anchor is not None:
@@ -274,6 +303,16 @@ class _Builder:
             raise YamlRefused(YamlProblem("DL004", mark, "DL004", {"factor": MAX_EXPANSION_FACTOR}))
 
 
+def node_count(value: Any) -> int:
+    """The nodes of a value as the reader counts them against a budget: each key, each
+    value, each list or mapping once (a slice of a list's items: those items)."""
+    if isinstance(value, LocMap):
+        return 1 + sum(1 + node_count(item) for item in value.values())
+    if isinstance(value, list):
+        return (1 if isinstance(value, LocList) else 0) + sum(node_count(i) for i in value)
+    return 1
+
+
 def _apply_merges(container: LocMap, merges: list[tuple[Any, Mark]]) -> None:
     for value, mark in merges:
         sources = value if isinstance(value, LocList) else [value]
@@ -311,31 +350,7 @@ def parse_document(text: str, budget: Budget | None = None) -> Any:
             # the common case inline (a scalar without anchor or tag, in a mapping or a
             # list): the same steps as _feed, without a dozen calls for each of them
             if type(event) is _SCALAR and event.anchor is None and event.tag is None and stack:
-                frame = stack[-1]
-                start: Any = event.start_mark  # always there on a parser's events
-                mark = (start.line + 1, start.column + 1)
-                # one node more: a node of size 1 cannot break the expansion limit if the
-                # nodes before it did not, so only their number is to be checked here
-                builder.nodes += 1
-                builder.expanded += 1
-                if builder.nodes > builder.max_nodes:
-                    builder.nodes -= 1
-                    builder.expanded -= 1
-                    builder._count(1, mark)  # raises the finding, as for any node
-                value = event.value
-                container = frame.container
-                if type(container) is LocList:
-                    frame.size += 1
-                    container.append(_resolve_plain(value) if event.implicit[0] else value)
-                    container.item_marks.append(mark)
-                elif frame.key is None:  # a key
-                    frame.key = value
-                    frame.key_mark = mark
-                    frame.key_is_merge = value == "<<" and event.implicit[0]
-                else:
-                    frame.size += 1
-                    plain = _resolve_plain(value) if event.implicit[0] else value
-                    builder._set(frame, cast(LocMap, container), plain, mark)
+                builder.scalar(event)  # most events: no dispatch, no alias or tag to weigh
                 continue
             _feed(builder, event)
             if isinstance(event, yaml.DocumentStartEvent):
@@ -352,7 +367,9 @@ def parse_document(text: str, budget: Budget | None = None) -> Any:
 
 def _feed(builder: _Builder, event: Any) -> None:
     if isinstance(event, yaml.ScalarEvent):
-        if builder.expecting_key():
+        if event.anchor is None and event.tag is None and builder.stack:
+            builder.scalar(event)
+        elif builder.expecting_key():
             if event.anchor is not None:
                 builder.anchors[event.anchor] = (event.value, 1)
             builder.add_key(event)
