@@ -322,11 +322,13 @@ def test_a_failed_batch_worker_has_its_share_answered_by_the_parent(
 
     from dutylist.commands import who
 
-    def failing_worker(args: object, share: object, lang: object) -> tuple[int, Path]:
+    def failing_worker(args: object, share: object, lang: object, stores: bool) -> who._Worker:
+        ready, said = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os._exit(4)  # as a worker that could not open the catalogue
-        return pid, tmp_path / "never-written.jsonl"
+            os._exit(4)  # as a worker that could not open the catalogue: nothing said
+        os.close(said)
+        return who._Worker(pid, tmp_path / "never-written.jsonl", ready)
 
     monkeypatch.setattr(who, "_fork_worker", failing_worker)
     lines = [

@@ -11,6 +11,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -357,48 +358,35 @@ def _batch_in_parallel(args: argparse.Namespace, lines: list[str], lang: Lang) -
     shares = [[item for item, who in zip(numbered, owner, strict=True) if who == worker]
               for worker in range(jobs)]  # fmt: skip
     sys.stdout.flush()
-    workers: list[tuple[int, Path]] = []
-    reaped: set[int] = set()
-    writer: int | None = None
+    workers: list[_Worker] = []
     try:
-        for worker in range(1, jobs):
-            workers.append(_fork_worker(args, shares[worker], lang))
+        for number in range(1, jobs):
+            # the first worker stores the snapshot of a catalogue read from its YAML, after
+            # its answers are handed over: from its own heap (a process forked from this
+            # one to store it copied the pages this one touched meanwhile, and was a third
+            # process on two cores) and while this one merges
+            workers.append(_fork_worker(args, shares[number], lang, stores=number == 1))
         session = open_session(catalog_path(args), lang, remember=False)
         engine, catalog = make_engine(session.compiled, args.engine), session.catalog
-        answered: list[list[bytes]] = []
-        routed = True
-        if session.store_snapshot is not None:
-            # only this process stores the snapshot of a catalogue read from its YAML, and
-            # in a process of its own while the answers are worked out, not after this
-            # process's share (a third of a second at city scale)
-            writer = _fork_writer(session.store_snapshot)
-        for worker in range(jobs):
-            if worker == 0:
-                part, ok = _answer_here(engine, catalog, shares[0], lang)
+        part, routed = _answer_here(engine, catalog, shares[0], lang)
+        answered = [part]
+        for number, forked in enumerate(workers, 1):
+            status = forked.answered()
+            if status is None:  # the worker failed: answer its share here
+                part, ok = _answer_here(engine, catalog, shares[number], lang)
+                if number == 1 and session.store_snapshot is not None:
+                    session.store_snapshot()
             else:
-                pid, output = workers[worker - 1]
-                _, status = os.waitpid(pid, 0)
-                reaped.add(pid)
-                code = os.waitstatus_to_exitcode(status)
-                if code in (0, 1):
-                    ok = code == 0
-                    part = output.read_bytes().splitlines(keepends=True)
-                else:  # the worker failed: answer its share here
-                    part, ok = _answer_here(engine, catalog, shares[worker], lang)
+                ok = status
+                part = forked.output.read_bytes().splitlines(keepends=True)
             routed = routed and ok
             answered.append(part)
         nexts = [iter(part).__next__ for part in answered]
         sys.stdout.buffer.write(b"".join([nexts[who]() for who in owner]))
+        sys.stdout.flush()
     finally:
-        if writer is not None:  # done by now, or soon: a snapshot is never half written
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(writer, 0)
-        for pid, output in workers:
-            if pid not in reaped:  # this process failed first: stop the worker
-                with contextlib.suppress(ProcessLookupError, ChildProcessError):
-                    os.kill(pid, signal.SIGTERM)
-                    os.waitpid(pid, 0)
-            output.unlink(missing_ok=True)
+        for forked in workers:
+            forked.finish()
     return EXIT_OK if routed else EXIT_FINDINGS
 
 
@@ -410,41 +398,69 @@ def _answer_here(
     return part, _answer(engine, catalog, share, lambda text: keep(text.encode()), lang)
 
 
+@dataclass
+class _Worker:
+    """A forked process answering a share of a batch into `output`; when its answers are
+    all written it sends one byte on `ready`: b"0" all routed, b"1" some not. Nothing
+    (the pipe closed first) means it failed, and its share is answered again."""
+
+    pid: int
+    output: Path
+    ready: int
+    reaped: bool = False
+
+    def answered(self) -> bool | None:
+        """Whether every line of the share was routed; None when the worker failed."""
+        with os.fdopen(self.ready, "rb") as pipe:
+            self.ready = -1
+            said = pipe.read(1)
+        if said in (b"0", b"1"):
+            return said == b"0"
+        self.finish()
+        return None
+
+    def finish(self) -> None:
+        """Wait for the worker (it may still be storing the snapshot: never left half
+        written); one still answering when this process failed is stopped first."""
+        if self.ready >= 0:
+            os.close(self.ready)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+        if not self.reaped:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.reaped = True
+        self.output.unlink(missing_ok=True)
+
+
 def _fork_worker(
-    args: argparse.Namespace, share: list[tuple[int, str]], lang: Lang
-) -> tuple[int, Path]:
-    """A forked process answering `share` into a file; its exit code says how it went:
-    0 all routed, 1 some not, anything else: it failed (its share is answered again)."""
+    args: argparse.Namespace, share: list[tuple[int, str]], lang: Lang, stores: bool = False
+) -> _Worker:
+    """A forked process answering `share` into a file; `stores`: then it stores the
+    snapshot when the catalogue was read from its YAML (a cache: if it cannot, the next
+    run reads the YAML again)."""
     handle, name = tempfile.mkstemp(prefix="dutylist-batch-", suffix=".jsonl")
+    ready, said = os.pipe()
     pid = os.fork()
     if pid == 0:
-        code = 3
+        os.close(ready)
+        code = 0
         try:
             session = open_session(catalog_path(args), lang, remember=False)
             engine, catalog = make_engine(session.compiled, args.engine), session.catalog
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                code = 0 if _answer(engine, catalog, share, out.write, lang) else 1
-        except BaseException:  # reported by the parent, which answers the share itself
+                routed = _answer(engine, catalog, share, out.write, lang)
+            os.write(said, b"0" if routed else b"1")
+            os.close(said)
+            if stores and session.store_snapshot is not None:
+                session.store_snapshot()
+        except BaseException:  # the parent answers the share itself
             code = 4
         finally:
             os._exit(code)
     os.close(handle)
-    return pid, Path(name)
-
-
-def _fork_writer(store: Callable[[], None]) -> int:
-    """A forked process that stores the snapshot and leaves; if it cannot, the next
-    run reads the YAML again (a snapshot is a cache, never needed)."""
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            store()
-        except BaseException:
-            code = 4
-        finally:
-            os._exit(code)
-    return pid
+    os.close(said)
+    return _Worker(pid, Path(name), ready)
 
 
 def _jobs(text: str) -> int:
