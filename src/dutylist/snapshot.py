@@ -126,42 +126,53 @@ def _classes() -> tuple[type, ...]:
     return tuple(sorted(found, key=lambda cls: cls.__name__))
 
 
+def _kept_fields(cls: type) -> list[str | None]:
+    """A class's field names in order, None for those a snapshot leaves out."""
+    return [f.name if f.metadata.get("snapshot", True) else None for f in dataclasses.fields(cls)]
+
+
 class _Encoder:
     def __init__(self) -> None:
         self.classes = {cls: number for number, cls in enumerate(_classes())}
         self.field_names = {cls: [f.name for f in dataclasses.fields(cls)] for cls in self.classes}
-        self.kept = {
-            cls: [(f.name, f.metadata.get("snapshot", True)) for f in dataclasses.fields(cls)]
-            for cls in self.classes
-        }
-        self.files: dict[str, int] = {}
+        # per class: its number and, per field, its name or None when left out
+        self.kept = {cls: (number, _kept_fields(cls)) for cls, number in self.classes.items()}
+        self.files: dict[str, int] = {}  # absolute path → its number
+        self.shown: dict[str, int] = {}  # the path as shown → its number
 
     def file(self, shown: str) -> int:
-        absolute = os.path.abspath(shown) if shown else ""
-        number = self.files.get(absolute)
+        number = self.shown.get(shown)
         if number is None:
-            number = self.files[absolute] = len(self.files)
+            absolute = os.path.abspath(shown) if shown else ""
+            number = self.files.get(absolute)
+            if number is None:
+                number = self.files[absolute] = len(self.files)
+            self.shown[shown] = number
         return number
 
     def value(self, item: Any) -> Any:
         kind = type(item)
-        if kind in (str, int, float, bool) or item is None:
+        if kind in _SCALARS:
             return item
         if kind is Location:
             return (_LOCATION, self.file(item.file), item.line, item.column)
-        number = self.classes.get(kind)
-        if number is not None:
-            return (
-                number,
-                *(
-                    self.value(getattr(item, name)) if keep else None
-                    for name, keep in self.kept[kind]
-                ),
-            )
+        kept = self.kept.get(kind)
+        if kept is not None:
+            encoded: list[Any] = [kept[0]]
+            for name in kept[1]:
+                if name is None:
+                    encoded.append(None)
+                    continue
+                field_value = getattr(item, name)
+                # scalars are most leaves: taken as they are, without a call each
+                encoded.append(
+                    field_value if type(field_value) in _SCALARS else self.value(field_value)
+                )
+            return tuple(encoded)
         if isinstance(item, tuple):
-            return (_TUPLE, *(self.value(v) for v in item))
+            return (_TUPLE, *[v if type(v) in _SCALARS else self.value(v) for v in item])
         if isinstance(item, list):
-            return [self.value(v) for v in item]
+            return [v if type(v) in _SCALARS else self.value(v) for v in item]
         if isinstance(item, Mapping):
             return {key: self.value(v) for key, v in item.items()}
         if isinstance(item, dt.date):
