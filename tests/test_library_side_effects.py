@@ -9,6 +9,7 @@ engine again and again does not grow memory without bound.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,53 @@ def test_the_command_line_leaves_a_disabled_collector_disabled(
     finally:
         (gc.enable if enabled else gc.disable)()
     capsys.readouterr()
+
+
+def test_the_console_script_leaves_without_turning_the_collector_on(tmp_path: Path) -> None:
+    """Turned on as a command returns, the collector's first run rescans the whole
+    catalogue just before the process leaves; the console script never turns it on."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, os, sys\n"
+        "real_exit = os._exit\n"
+        "def leaving(code):\n"
+        "    sys.stderr.write(f'collector on at exit: {gc.isenabled()}\\n')\n"
+        "    sys.stderr.flush()\n"
+        "    real_exit(code)\n"
+        "os._exit = leaving\n"
+        "from dutylist.cli import run\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "who", "噪声扰民", "--at", "桃园社区", "--catalog",
+         str(PANLONG)],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "DUTYLIST_CACHE_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr  # undetermined: 噪声扰民 asks for its source
+    assert "lead" in done.stdout
+    assert "collector on at exit: False" in done.stderr
+
+
+def test_the_language_server_runs_with_its_collector_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`dutylist lsp` is long-running: under the console script's paused collector it
+    turns it on, or garbage in cycles would only go at its every fiftieth check."""
+    import argparse
+
+    from dutylist.commands import lsp as lsp_command
+    from dutylist.lsp import server as lsp_server
+
+    seen: list[bool] = []
+    monkeypatch.setattr(lsp_server, "serve_stdio", lambda: seen.append(gc.isenabled()))
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        assert lsp_command.run(argparse.Namespace(lang=None)) == 0
+    finally:
+        (gc.enable if enabled else gc.disable)()
+    assert seen == [True]
 
 
 def _resident_mb() -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 
 from dutylist.commands.common import EXIT_OK, add_subcommand
 
@@ -35,5 +36,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.lang:
         server.lang = args.lang
+    # a long-running process: its collector runs between re-checks (the console script
+    # pauses it for short commands; the server pauses it during each check itself)
+    gc.enable()
     serve_stdio()
     return EXIT_OK
