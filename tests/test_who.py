@@ -322,7 +322,9 @@ def test_a_failed_batch_worker_has_its_share_answered_by_the_parent(
 
     from dutylist.commands import who
 
-    def failing_worker(args: object, share: object, lang: object, stores: bool) -> who._Worker:
+    def failing_worker(
+        args: object, share: object, lang: object, partner: object = None
+    ) -> who._Worker:
         ready, said = os.pipe()
         pid = os.fork()
         if pid == 0:

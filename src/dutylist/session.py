@@ -24,6 +24,7 @@ from dutylist.model import Catalog
 from dutylist.semantics.compiled import Compiled
 
 if TYPE_CHECKING:
+    from dutylist.halves import Partner
     from dutylist.load.build import Loaded
 
 BLOCKING_KINDS = ("yaml", "schema", "reference", "cycle")
@@ -93,33 +94,43 @@ def single_catalog(path: Path) -> Path:
     return folders[0]
 
 
-def open_session(path: Path, lang: Lang, remember: bool = True) -> Session:
+def open_session(
+    path: Path, lang: Lang, remember: bool = True, partner: Partner | None = None
+) -> Session:
     """The catalogue at `path`, ready for routing: from its snapshot when the files are
-    unchanged, else read from the YAML (and, if `remember`, a snapshot stored)."""
-    folder = single_catalog(path)
-    use_snapshot = snapshot.enabled()
-    cached = snapshot.read_with_manifest(folder) if use_snapshot else None
-    if cached is not None:
-        restored, stored = cached
-        return Session(folder, restored, Compiled(restored), digest=snapshot.digest_of(stored))
-    loaded = _load_sound(folder, lang)
+    unchanged, else read from the YAML (and, if `remember`, a snapshot stored);
+    `partner`: another process opening it at the same time, to read the YAML with
+    (`dutylist.halves`; closed here either way)."""
+    try:
+        folder = single_catalog(path)
+        use_snapshot = snapshot.enabled()
+        cached = snapshot.read_with_manifest(folder) if use_snapshot else None
+        if cached is not None:
+            restored, stored = cached
+            return Session(folder, restored, Compiled(restored), digest=snapshot.digest_of(stored))
+        loaded = _load_sound(folder, lang, partner)
+    finally:
+        if partner is not None:
+            partner.close()  # the partner then reads the whole folder, if it still reads
     catalog = loaded.catalog
     assert catalog is not None
     if use_snapshot and remember:
         snapshot.write(folder, loaded)
     later = (lambda: snapshot.write(folder, loaded)) if use_snapshot and not remember else None
     manifest = snapshot.manifest_of(loaded)
-    digest = snapshot.digest_of(manifest) if manifest is not None else None
-    return Session(folder, catalog, Compiled(catalog), later, digest)
+    read_digest = snapshot.digest_of(manifest) if manifest is not None else None
+    return Session(folder, catalog, Compiled(catalog), later, read_digest)
 
 
-def _load_sound(folder: Path, lang: Lang) -> Loaded:
+def _load_sound(folder: Path, lang: Lang, partner: Partner | None = None) -> Loaded:
     """The catalogue loaded, or `CatalogUnusable` naming the errors that block routing."""
+    from dutylist.halves import load_in_halves
     from dutylist.load.build import load_catalog
 
     # read without the positions of fields, which routing never needs (a snapshot keeps
     # none either); only when something blocks is it read again to say where
-    loaded = load_catalog(folder, positions=False)
+    shared = load_in_halves(folder, partner) if partner is not None else None
+    loaded = shared or load_catalog(folder, positions=False)
     blocking = _blocking(loaded)
     if blocking:
         loaded = load_catalog(folder)

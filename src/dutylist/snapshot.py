@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # the YAML reader is imported only when a catalogue is read
     from dutylist.load.build import Loaded
 
 MAGIC = b"DUTYLIST-SNAPSHOT\n"
-FORMAT = 2
+FORMAT = 3
 KEEP = 16  # snapshots kept in the cache folder
 PACKAGE = Path(__file__).resolve().parent
 SUFFIX = ".snapshot"
@@ -230,23 +230,34 @@ class _Decoder:
         return item
 
 
-def encode(catalog: Catalog) -> dict[str, Any]:
+def pack(value: Any) -> dict[str, Any]:
+    """A value made of the model's classes (a catalogue, a list of duties) as plain data
+    that marshal writes, with the names of the classes and files it refers to."""
     encoder = _Encoder()
-    body = encoder.value(catalog)
+    body = encoder.value(value)
     return {
         "classes": [cls.__name__ for cls in encoder.classes],
         "fields": [encoder.field_names[cls] for cls in encoder.classes],
         "files": list(encoder.files),
-        "catalog": body,
+        "value": body,
     }
 
 
-def decode(data: Mapping[str, Any]) -> Catalog:
+def unpack(data: Mapping[str, Any]) -> Any:
+    """The value `pack` gave; ValueError when it was packed by another build of the model."""
     decoder = _Decoder(data["classes"], data["files"])
     for cls, names in zip(decoder.classes, data["fields"], strict=True):
         if [f.name for f in dataclasses.fields(cls)] != names:
             raise ValueError(f"the fields of {cls.__name__} have changed")
-    catalog = decoder.value(data["catalog"])
+    return decoder.value(data["value"])
+
+
+def encode(catalog: Catalog) -> dict[str, Any]:
+    return pack(catalog)
+
+
+def decode(data: Mapping[str, Any]) -> Catalog:
+    catalog = unpack(data)
     if not isinstance(catalog, Catalog):
         raise ValueError("a snapshot holds a catalogue")
     return catalog

@@ -30,6 +30,7 @@ from dutylist.engine.considered import considered
 from dutylist.engine.router import Router
 from dutylist.engine.select import ENGINES, make_engine
 from dutylist.errors import UsageError
+from dutylist.halves import Partner
 from dutylist.i18n import Lang
 from dutylist.model import Catalog
 from dutylist.report.answer_json import AnswerLines, answer_json
@@ -360,13 +361,18 @@ def _batch_in_parallel(args: argparse.Namespace, lines: list[str], lang: Lang) -
     sys.stdout.flush()
     workers: list[_Worker] = []
     try:
-        for number in range(1, jobs):
-            # the first worker stores the snapshot of a catalogue read from its YAML, after
-            # its answers are handed over: from its own heap (a process forked from this
-            # one to store it copied the pages this one touched meanwhile, and was a third
-            # process on two cores) and while this one merges
-            workers.append(_fork_worker(args, shares[number], lang, stores=number == 1))
-        session = open_session(catalog_path(args), lang, remember=False)
+        # the first worker is forked last, so that only it holds the other end of the
+        # pipes along which it and this process read a cold catalogue's YAML together
+        for number in range(2, jobs):
+            workers.append(_fork_worker(args, shares[number], lang))
+        mine, theirs = Partner.pair()
+        # it stores the snapshot of a catalogue read from its YAML, after its answers are
+        # handed over: from its own heap (a process forked from this one to store it
+        # copied the pages this one touched meanwhile, and was a third process on two
+        # cores) and while this one merges
+        workers.insert(0, _fork_worker(args, shares[1], lang, partner=theirs))
+        theirs.close()
+        session = open_session(catalog_path(args), lang, remember=False, partner=mine)
         engine, catalog = make_engine(session.compiled, args.engine), session.catalog
         part, routed = _answer_here(engine, catalog, shares[0], lang)
         answered = [part]
@@ -434,11 +440,14 @@ class _Worker:
 
 
 def _fork_worker(
-    args: argparse.Namespace, share: list[tuple[int, str]], lang: Lang, stores: bool = False
+    args: argparse.Namespace,
+    share: list[tuple[int, str]],
+    lang: Lang,
+    partner: Partner | None = None,
 ) -> _Worker:
-    """A forked process answering `share` into a file; `stores`: then it stores the
-    snapshot when the catalogue was read from its YAML (a cache: if it cannot, the next
-    run reads the YAML again)."""
+    """A forked process answering `share` into a file. With a `partner` (this process's
+    end of the pipes) it reads a cold catalogue's YAML together with this process, and
+    then stores the snapshot (a cache: if it cannot, the next run reads the YAML again)."""
     handle, name = tempfile.mkstemp(prefix="dutylist-batch-", suffix=".jsonl")
     ready, said = os.pipe()
     pid = os.fork()
@@ -446,13 +455,15 @@ def _fork_worker(
         os.close(ready)
         code = 0
         try:
-            session = open_session(catalog_path(args), lang, remember=False)
+            if partner is not None:
+                partner.forget_other_end()
+            session = open_session(catalog_path(args), lang, remember=False, partner=partner)
             engine, catalog = make_engine(session.compiled, args.engine), session.catalog
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 routed = _answer(engine, catalog, share, out.write, lang)
             os.write(said, b"0" if routed else b"1")
             os.close(said)
-            if stores and session.store_snapshot is not None:
+            if partner is not None and session.store_snapshot is not None:
                 session.store_snapshot()
         except BaseException:  # the parent answers the share itself
             code = 4

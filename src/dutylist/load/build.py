@@ -19,6 +19,7 @@ from dutylist.findings import Finding, Location
 from dutylist.load.files import (
     REQUIRED_FILES,
     BuiltEntry,
+    FileReader,
     ReadFile,
     Sources,
     display_path,
@@ -101,10 +102,16 @@ class Loaded:
         return kinds
 
 
-def load_catalog(folder: Path, sources: Sources | None = None, positions: bool = True) -> Loaded:
+def load_catalog(
+    folder: Path,
+    sources: Sources | None = None,
+    positions: bool = True,
+    read: FileReader = read_file,
+) -> Loaded:
     """The catalogue in `folder`; `sources`: an editor's open files and what it has read
     already (`dutylist lsp`); `positions=False`: without where each field of an entry is
-    (only findings point at fields: routing needs none, and a snapshot keeps none)."""
+    (only findings point at fields: routing needs none, and a snapshot keeps none);
+    `read`: how each file but catalog.yaml and the rules is read (`dutylist.halves`)."""
     findings: list[Finding] = []
     budget = Budget()  # shared by every file of the catalogue, rules included
     home = _real(folder)
@@ -129,7 +136,7 @@ def load_catalog(folder: Path, sources: Sources | None = None, positions: bool =
         if name == "catalog.yaml":
             continue
         if name in CATALOG_FILES:
-            files.append(read_file(folder / name, CATALOG_FILES[name], tree, budget, sources))
+            files.append(read(folder / name, CATALOG_FILES[name], tree, budget, sources))
         elif Path(name).suffix in YAML_SUFFIXES:
             findings.append(_unknown_file(folder / name))
     rule_files = (
@@ -137,11 +144,11 @@ def load_catalog(folder: Path, sources: Sources | None = None, positions: bool =
         if rules_folder is None
         else _read_rules(rules_folder, tree, budget, findings, listings, sources)
     )
-    files.sort(key=lambda read: read.path.name)
+    files.sort(key=lambda file: file.path.name)
     by_kind = {f.kind: f for f in files}
     files.extend(rule_files)
-    for read in files:
-        findings.extend(read.findings)
+    for file in files:
+        findings.extend(file.findings)
     loaded = Loaded(folder, None, findings, files, listings=listings)
     if catalog_file is None or not _catalog_core_ok(catalog_file):
         return loaded

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -96,6 +96,10 @@ class Sources:
     # each entry's model item, by the entry read: an entry whose reading is reused is
     # not built again (`load.build`)
     built: dict[int, BuiltEntry] = field(default_factory=dict)
+
+
+# how one file is read: read_file's parameters and result (`load_catalog(read=…)`)
+FileReader = Callable[[Path, str, Sequence[Path], Budget | None, "Sources | None"], ReadFile]
 
 
 def read_file(

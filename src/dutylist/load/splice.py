@@ -31,7 +31,7 @@ ENTRY_LISTS = {
     "cases": ("cases",),
     "rules": ("rules",),
 }
-_REACHING = re.compile(r"[&*\t]|<<")  # what may tie an entry to text outside it
+REACHING = re.compile(r"[&*\t]|<<")  # what may tie an entry to text outside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +136,7 @@ def _splice(
     if (
         column is None
         or not _reads_alone(new_chunk, column)
-        or _REACHING.search("\n".join(old_chunk))
+        or REACHING.search("\n".join(old_chunk))
     ):
         return None  # fmt: skip
     trial = Budget(budget.max_bytes, budget.max_nodes)
@@ -168,7 +168,7 @@ def _dash_column(line: str) -> int | None:
 def _reads_alone(lines: list[str], column: int) -> bool:
     """The lines are whole entries of a list at `column`: the first starts one, and each
     other starts one, lies deeper, or is blank or a comment."""
-    if not lines or _dash_column(lines[0]) != column or _REACHING.search("\n".join(lines)):
+    if not lines or _dash_column(lines[0]) != column or REACHING.search("\n".join(lines)):
         return False
     for line in lines[1:]:
         stripped = line.lstrip(" ")
