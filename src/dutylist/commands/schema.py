@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dutylist.commands.common import EXIT_OK, add_subcommand
 from dutylist.errors import UsageError
-from dutylist.load.schema import FILE_KINDS, standalone_schema
+from dutylist.load.paths import FILE_KINDS
 from dutylist.output import write_atomic
 
 EXAMPLES = """\
@@ -42,6 +42,8 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dutylist.load.schema import standalone_schema  # its validators: not for other commands
+
     if args.write is not None:
         try:
             args.write.mkdir(parents=True, exist_ok=True)

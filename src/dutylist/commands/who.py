@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dutylist.casein import CaseError, CaseReader, parse_settings, read_case
 from dutylist.commands.common import (
@@ -30,12 +30,14 @@ from dutylist.engine.considered import considered
 from dutylist.engine.router import Router
 from dutylist.engine.select import ENGINES, make_engine
 from dutylist.errors import UsageError
-from dutylist.halves import Partner
 from dutylist.i18n import Lang
 from dutylist.model import Catalog
 from dutylist.report.answer_json import AnswerLines, answer_json
 from dutylist.report.answer_text import AnswerText
 from dutylist.session import open_session
+
+if TYPE_CHECKING:
+    from dutylist.halves import Partner
 
 PARALLEL_FROM = 20_000  # lines: below this, forking costs more than it saves
 
@@ -363,6 +365,8 @@ def _batch_in_parallel(args: argparse.Namespace, lines: list[str], lang: Lang) -
     try:
         # the first worker is forked last, so that only it holds the other end of the
         # pipes along which it and this process read a cold catalogue's YAML together
+        from dutylist.halves import Partner  # it reads YAML: not for a warm start
+
         for number in range(2, jobs):
             workers.append(_fork_worker(args, shares[number], lang))
         mine, theirs = Partner.pair()

@@ -17,6 +17,8 @@ CATALOG_FILES = {
     "tasks.yaml": "tasks",
     "cases.yaml": "cases",
 }
+# every kind of file a schema is written for: the catalogue's, and a rules folder's
+FILE_KINDS = (*CATALOG_FILES.values(), "rules")
 
 
 def listing(folder: Path) -> list[str]:

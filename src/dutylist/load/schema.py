@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-FILE_KINDS = ("catalog", "units", "problems", "duties", "whistles", "tasks", "cases", "rules")
 
 
 @dataclass(frozen=True, slots=True)
