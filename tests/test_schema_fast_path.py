@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutylist.load.schema import FILE_KINDS, _validator, passes
+from dutylist.load.paths import FILE_KINDS
+from dutylist.load.schema import _validator, passes
 from dutylist.load.yamlread import parse_document
 from tests.conftest import MINIMAL
 from tests.test_fuzz_no_traceback import trees
