@@ -198,7 +198,6 @@ class _Decoder:
             for cls in self.classes
         ]
         self.files = [display_path(Path(f)) if f else "" for f in files]
-        self.locations: dict[tuple[int, int, int], Location] = {}
 
     def value(self, item: Any) -> Any:
         kind = type(item)
@@ -206,27 +205,27 @@ class _Decoder:
             tag = item[0]
             if tag >= 0:
                 # scalars are most leaves: taken as they are, without a call each
-                args = [v if type(v) in _SCALARS else self.value(v) for v in item[1:]]
+                value = self.value
+                args = [v if type(v) in _SCALARS else value(v) for v in item]
                 for position, default in self.left_out[tag]:
-                    args[position] = default
-                return self.classes[tag](*args)
-            if tag == _LOCATION:
-                location = self.locations.get(item)
-                if location is None:
-                    location = Location(self.files[item[1]], item[2], item[3])
-                    self.locations[item] = location
-                return location
+                    args[position + 1] = default
+                return self.classes[tag](*args[1:])
+            if tag == _LOCATION:  # each item has its own: none to share
+                return Location(self.files[item[1]], item[2], item[3])
             if tag == _TUPLE:
-                return tuple([v if type(v) in _SCALARS else self.value(v) for v in item[1:]])
+                value = self.value
+                return tuple([v if type(v) in _SCALARS else value(v) for v in item[1:]])
             if tag == _DATE:
                 return dt.date.fromisoformat(item[1])
             if tag == _PATH:  # an absolute path stays so; a relative one is shown from here
                 return Path(item[1]) if item[2] else Path(display_path(Path(item[1])))
             raise ValueError(f"unknown tag {tag}")
         if kind is list:
-            return [self.value(v) for v in item]
+            value = self.value
+            return [v if type(v) in _SCALARS else value(v) for v in item]
         if kind is dict:
-            return {key: self.value(v) for key, v in item.items()}
+            value = self.value
+            return {key: v if type(v) in _SCALARS else value(v) for key, v in item.items()}
         return item
 
 
