@@ -230,6 +230,9 @@ def _first_of_each(reps: dict[str, list[object]]) -> dict[str, object]:
 
 
 def test_batch_lines_are_exactly_the_json_answers() -> None:
+    import dataclasses
+
+    from dutylist.engine.answer import Answer
     from dutylist.report.answer_json import AnswerLines, answer_json
 
     loaded = load_catalog(Path(PANLONG))
@@ -243,10 +246,13 @@ def test_batch_lines_are_exactly_the_json_answers() -> None:
                 _first_of_each(_representatives(engine.compiled, problem)),
             ):
                 answer = engine.route(problem, place, values)
-                assert json.loads(lines.line(answer)) == answer_json(answer, loaded.catalog)
-                assert lines.line(answer) == json.dumps(
-                    answer_json(answer, loaded.catalog), ensure_ascii=False
-                )
+                # and the same case when no rule names a whistle (none of Panlong's)
+                silent = Answer(dataclasses.replace(answer.verdict, whistle=None), place, None)
+                for shown in (answer, silent):
+                    assert json.loads(lines.line(shown)) == answer_json(shown, loaded.catalog)
+                    assert lines.line(shown) == json.dumps(
+                        answer_json(shown, loaded.catalog), ensure_ascii=False
+                    )
 
 
 def test_a_large_batch_in_two_processes_is_exactly_the_one_process_output(tmp_path: Path) -> None:

@@ -87,22 +87,26 @@ class AnswerLines:
         units = self._units
         place = units.get(answer.place) or self._unit(answer.place)
         if not whistle:
-            return f'{head}{place}, "whistle": null{tail}'
+            return f"{head}{place}{tail}"
         blower = units.get(answer.blower) or self._unit(answer.blower)
-        return f"{head}{place}{whistle}{blower}}}{tail}"
+        return f"{head}{place}{whistle}{blower}{tail}"
 
     def _split(self, core: Answer) -> tuple[str, str, str]:
+        """The answer's JSON around its place and its blower, from one serialisation
+        with both null: a key written `, "place": null` cannot occur inside a string,
+        whose quotes JSON escapes, and the place comes before every other such key."""
         document = answer_json(core, self.catalog)
-        head = json.dumps({k: document[k] for k in ("status", "problem")}, ensure_ascii=False)
-        head = head[:-1] + ', "place": '
-        whistle = ""
+        document["place"] = None
         if document["whistle"] is not None:
-            named = json.dumps(
-                {k: document["whistle"][k] for k in ("id", "name")}, ensure_ascii=False
-            )
-            whistle = ', "whistle": ' + named[:-1] + ', "blower": '
-        rest = {
-            k: v for k, v in document.items() if k not in ("status", "problem", "place", "whistle")
-        }
-        tail = ", " + json.dumps(rest, ensure_ascii=False)[1:] if rest else "}"
-        return head, whistle, tail
+            document["whistle"]["blower"] = None
+        text = json.dumps(document, ensure_ascii=False)
+        at = text.index(_PLACE)
+        head, rest = text[:at] + _PLACE[:-4], text[at + len(_PLACE) :]
+        if document["whistle"] is None:
+            return head, "", rest
+        at = rest.index(_BLOWER)
+        return head, rest[:at] + _BLOWER[:-4], rest[at + len(_BLOWER) :]
+
+
+_PLACE = ', "place": null'
+_BLOWER = '"blower": null'
