@@ -256,3 +256,18 @@ def test_a_cold_two_process_batch_with_a_broken_half_says_where(tmp_path: Path) 
     assert results["2"].stderr == results["1"].stderr
     assert "DL201" in results["2"].stderr
     assert f"duties.yaml:{line}:11: DL201" in results["2"].stderr  # where, with positions
+
+
+def test_a_message_that_is_not_a_half_has_this_side_read_it_whole() -> None:
+    """Whatever comes down the pipe, this side answers with a catalogue or None."""
+    for junk in (b"\x00not marshal", marshal.dumps({"digest": "x"}), marshal.dumps([1, 2])):
+        mine, theirs = Partner.pair()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - a partner sending junk
+            theirs.forget_other_end()
+            theirs.exchange(junk)
+            os._exit(0)
+        theirs.close()
+        assert load_in_halves(PANLONG, mine) is None
+        mine.close()
+        os.waitpid(pid, 0)

@@ -206,7 +206,10 @@ def load_in_halves(folder: Path, partner: Partner) -> Loaded | None:
     answer = partner.exchange(message)
     if answer is None:
         return None
-    return _joined(loaded, mine, marshal.loads(answer), partner.side)
+    try:
+        return _joined(loaded, mine, marshal.loads(answer), partner.side)
+    except (ValueError, TypeError, KeyError, EOFError):  # not what a partner sends
+        return None
 
 
 def _shared_file(loaded: Loaded) -> ReadFile | None:
