@@ -33,7 +33,7 @@ from typing import Any
 
 from dutylist import snapshot
 from dutylist.load.build import Loaded, load_catalog
-from dutylist.load.files import ReadFile, Sources, link_outside, read_file
+from dutylist.load.files import FileReader, ReadFile, Sources, link_outside, read_file
 from dutylist.load.limits import Budget
 from dutylist.load.schema import validate
 from dutylist.load.splice import REACHING
@@ -137,7 +137,9 @@ def split_point(text: str) -> tuple[int, int] | None:
     return text.count("\n", 0, middle), middle
 
 
-def _half_reader(side: int) -> Any:
+def _half_reader(side: int) -> FileReader:
+    """Files read as usual, but the duties file: only this side's half of its entries."""
+
     def read(
         path: Path,
         kind: str,
