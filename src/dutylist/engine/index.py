@@ -72,7 +72,8 @@ class IndexEngine(Router):
         super().__init__(compiled)
         self._tables: dict[str, CellTable] = {}
         self._root = compiled.catalog.root
-        self._blowers: dict[tuple[str, str], str | None] = {}  # (whistle, place) → blower
+        # whistle → place → blower: two look-ups cost less than making and hashing a pair
+        self._blowers: dict[str, dict[str, str | None]] = {}
 
     def prepare(self) -> IndexEngine:
         """Decide every cell of every problem now rather than on first sight: for a
@@ -80,8 +81,9 @@ class IndexEngine(Router):
         for problem in self.catalog.problems:
             self._table(problem).fill_all(self.compiled)
         for whistle in self.catalog.whistles:
+            at = self._blowers.setdefault(whistle, {})
             for place in self.compiled.tree.places:
-                self._blowers[(whistle, place)] = self.blower(whistle, place)
+                at[place] = self.blower(whistle, place)
         return self
 
     def _table(self, problem: Any) -> CellTable:
@@ -113,10 +115,11 @@ class IndexEngine(Router):
         whistle = verdict.whistle
         if whistle is None:
             return Answer(verdict, place, None)
-        blower = self._blowers.get((whistle, place), MISSING)
+        at = self._blowers.get(whistle)
+        blower = MISSING if at is None else at.get(place, MISSING)
         if blower is MISSING:
             blower = self.blower(whistle, place)
-            self._blowers[(whistle, place)] = blower
+            self._blowers.setdefault(whistle, {})[place] = blower
         return Answer(verdict, place, blower)  # type: ignore[arg-type]
 
     def _partial_verdict(self, table: CellTable, place: str, given: Values) -> Verdict:
