@@ -21,24 +21,20 @@ a partner that fails or goes away gives None too, never a wait.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import marshal
 import os
 import re
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dutylist import snapshot
 from dutylist.load.build import Loaded, load_catalog
-from dutylist.load.files import FileReader, ReadFile, Sources, link_outside, read_file
+from dutylist.load.files import Parser, ReadFile
 from dutylist.load.limits import Budget
-from dutylist.load.schema import validate
 from dutylist.load.splice import REACHING
-from dutylist.load.text import decode, read_bytes
-from dutylist.load.yamlread import LocList, LocMap, YamlRefused, parse_document
+from dutylist.load.yamlread import LocList, LocMap, parse_document
 
 SHARED_KIND = "duties"
 _KEY = re.compile(r"^duties:[ ]*(?:#[^\n]*)?\r?$", re.MULTILINE)
@@ -137,53 +133,30 @@ def split_point(text: str) -> tuple[int, int] | None:
     return text.count("\n", 0, middle), middle
 
 
-def _half_reader(side: int) -> FileReader:
-    """Files read as usual, but the duties file: only this side's half of its entries."""
+def _half_parser(side: int) -> Parser:
+    """This side's half of a duties file's entries, as a document of that file kind;
+    CannotShare when the file cannot be split (the reading around it — bytes, limits,
+    digest, schema — is the one every file gets: `read_file`)."""
 
-    def read(
-        path: Path,
-        kind: str,
-        tree: Sequence[Path] = (),
-        budget: Budget | None = None,
-        sources: Sources | None = None,
-    ) -> ReadFile:
-        if kind != SHARED_KIND:
-            return read_file(path, kind, tree, budget, sources)
-        return _read_half(path, tree, budget or Budget(), side)
-
-    return read
-
-
-def _read_half(path: Path, tree: Sequence[Path], budget: Budget, side: int) -> ReadFile:
-    if link_outside(path, tree) is not None:
-        raise CannotShare
-    try:
-        data = read_bytes(path, budget)
-        text = decode(data)
+    def parse(text: str, budget: Budget | None) -> Any:
         point = split_point(text)
         if point is None:
             raise CannotShare
         lines_before, offset = point
-        before = budget.nodes
         if side == 0:
             document = parse_document(text[:offset], budget)
             if not isinstance(document, LocMap) or not isinstance(document.get("duties"), LocList):
                 raise CannotShare
-        else:
-            entries = parse_document("\n" * lines_before + text[offset:], budget)
-            if not isinstance(entries, LocList):
-                raise CannotShare
-            document = LocMap((lines_before + 1, 1))
-            document["duties"] = entries
-            document.key_marks["duties"] = document.value_marks["duties"] = document.mark
-    except YamlRefused:
-        raise CannotShare from None
-    if validate(SHARED_KIND, document):
-        raise CannotShare
-    read = ReadFile(path, SHARED_KIND, document, digest=hashlib.sha256(data).hexdigest())
-    read.real = os.path.realpath(path)
-    read.nodes = budget.nodes - before
-    return read
+            return document
+        entries = parse_document("\n" * lines_before + text[offset:], budget)
+        if not isinstance(entries, LocList):
+            raise CannotShare
+        document = LocMap((lines_before + 1, 1))
+        document["duties"] = entries
+        document.key_marks["duties"] = document.value_marks["duties"] = document.mark
+        return document
+
+    return parse
 
 
 def load_in_halves(folder: Path, partner: Partner) -> Loaded | None:
@@ -191,8 +164,11 @@ def load_in_halves(folder: Path, partner: Partner) -> Loaded | None:
     partner process; None when it must be read whole. Either way the partner is
     answered, so neither process waits on the other."""
     try:
-        loaded = load_catalog(folder, positions=False, read=_half_reader(partner.side))
+        parsers = {SHARED_KIND: _half_parser(partner.side)}
+        loaded = load_catalog(folder, positions=False, parsers=parsers)
         mine = _shared_file(loaded)
+        # any finding (a YAML or schema problem in a half included): read it whole, which
+        # also says where
         if loaded.catalog is None or mine is None or loaded.findings:
             raise CannotShare
         message = marshal.dumps(

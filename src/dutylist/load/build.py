@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +19,7 @@ from dutylist.findings import Finding, Location
 from dutylist.load.files import (
     REQUIRED_FILES,
     BuiltEntry,
-    FileReader,
+    Parser,
     ReadFile,
     Sources,
     display_path,
@@ -27,7 +27,7 @@ from dutylist.load.files import (
 )
 from dutylist.load.limits import Budget
 from dutylist.load.paths import CATALOG_FILES, listing
-from dutylist.load.yamlread import LocList, LocMap
+from dutylist.load.yamlread import LocList, LocMap, parse_document
 from dutylist.model import (
     Attribute,
     Case,
@@ -106,12 +106,13 @@ def load_catalog(
     folder: Path,
     sources: Sources | None = None,
     positions: bool = True,
-    read: FileReader = read_file,
+    parsers: Mapping[str, Parser] | None = None,
 ) -> Loaded:
     """The catalogue in `folder`; `sources`: an editor's open files and what it has read
     already (`dutylist lsp`); `positions=False`: without where each field of an entry is
     (only findings point at fields: routing needs none, and a snapshot keeps none);
-    `read`: how each file but catalog.yaml and the rules is read (`dutylist.halves`)."""
+    `parsers`: by file kind, how a catalogue file's text is parsed when not whole
+    (`dutylist.halves`)."""
     findings: list[Finding] = []
     budget = Budget()  # shared by every file of the catalogue, rules included
     home = _real(folder)
@@ -136,7 +137,9 @@ def load_catalog(
         if name == "catalog.yaml":
             continue
         if name in CATALOG_FILES:
-            files.append(read(folder / name, CATALOG_FILES[name], tree, budget, sources))
+            kind = CATALOG_FILES[name]
+            parse = (parsers or {}).get(kind, parse_document)
+            files.append(read_file(folder / name, kind, tree, budget, sources, parse))
         elif Path(name).suffix in YAML_SUFFIXES:
             findings.append(_unknown_file(folder / name))
     rule_files = (

@@ -98,8 +98,9 @@ class Sources:
     built: dict[int, BuiltEntry] = field(default_factory=dict)
 
 
-# how one file is read: read_file's parameters and result (`load_catalog(read=…)`)
-FileReader = Callable[[Path, str, Sequence[Path], Budget | None, "Sources | None"], ReadFile]
+# how a file's text becomes its document (`parse_document`, or one half of a duties file
+# for `dutylist.halves`); YamlRefused for what cannot be read
+Parser = Callable[[str, Budget | None], Any]
 
 
 def read_file(
@@ -108,6 +109,7 @@ def read_file(
     tree: Sequence[Path] = (),
     budget: Budget | None = None,
     sources: Sources | None = None,
+    parse: Parser = parse_document,
 ) -> ReadFile:
     """Read and validate one file; `tree` are the resolved folders it may link into."""
     result = ReadFile(path, kind)
@@ -141,7 +143,7 @@ def read_file(
         if earlier is not None and earlier.kind == kind and _splice_into(result, earlier, budget):
             return result
         before = budget.nodes if budget is not None else 0
-        document = parse_document(text, budget)
+        document = parse(text, budget)
         result.nodes = (budget.nodes - before) if budget is not None else 0
     except YamlRefused as refused:
         result.findings.append(_from_yaml_problem(result, refused.problem))
