@@ -90,8 +90,10 @@ class Partner:
 
     def _send(self, message: bytes) -> None:
         try:
-            with open(self.outgoing, "wb", closefd=False) as stream:
-                stream.write(len(message).to_bytes(_LENGTH, "big") + message)
+            for part in (len(message).to_bytes(_LENGTH, "big"), message):
+                left = memoryview(part)
+                while left:
+                    left = left[os.write(self.outgoing, left) :]
         except OSError:  # the partner went away: it reads the whole folder itself
             pass
 
